@@ -11,6 +11,7 @@ internal sealed class ProcessCommands(CommandProcessor processor, DefinitionCach
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.ProcessKey);
+        VariableRules.Validate(request.Variables);
         var instanceId = Guid.NewGuid().ToString();
         return processor.RunAsync(
             unit => processor.StartAsync(unit, request.ProcessKey, request.Version, new StartProcess(instanceId, request.BusinessKey, request.StartedBy, request.Variables), cancellationToken),
@@ -18,8 +19,11 @@ internal sealed class ProcessCommands(CommandProcessor processor, DefinitionCach
             cancellationToken);
     }
 
-    public Task<InstanceOutcome> CompleteTaskAsync(string taskId, UserContext user, IReadOnlyDictionary<string, JsonNode?>? variables = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        OnTaskAsync(taskId, user, expectedVersion, () => new CompleteUserTask(taskId, user.UserId, user.Groups, variables), cancellationToken);
+    public Task<InstanceOutcome> CompleteTaskAsync(string taskId, UserContext user, IReadOnlyDictionary<string, JsonNode?>? variables = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        VariableRules.Validate(variables);
+        return OnTaskAsync(taskId, user, expectedVersion, () => new CompleteUserTask(taskId, user.UserId, user.Groups, variables), cancellationToken);
+    }
 
     public Task<InstanceOutcome> ClaimTaskAsync(string taskId, UserContext user, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
         OnTaskAsync(taskId, user, expectedVersion, () => new ClaimUserTask(taskId, user.UserId, user.Groups), cancellationToken);
@@ -40,6 +44,7 @@ internal sealed class ProcessCommands(CommandProcessor processor, DefinitionCach
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.MessageName);
+        VariableRules.Validate(request.Variables);
         return await processor.RunAsync(
             async unit =>
             {
@@ -70,11 +75,14 @@ internal sealed class ProcessCommands(CommandProcessor processor, DefinitionCach
             retryOnConflict: expectedVersion is null,
             cancellationToken);
 
-    public Task<InstanceOutcome> SetVariablesAsync(string instanceId, IReadOnlyDictionary<string, JsonNode?> variables, UserContext user, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        processor.RunAsync(
+    public Task<InstanceOutcome> SetVariablesAsync(string instanceId, IReadOnlyDictionary<string, JsonNode?> variables, UserContext user, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        VariableRules.Validate(variables);
+        return processor.RunAsync(
             unit => processor.ExecuteAsync(unit, instanceId, (_, _) => new SetVariables(variables, user.UserId), expectedVersion, cancellationToken),
             retryOnConflict: false,
             cancellationToken);
+    }
 
     public Task<InstanceOutcome> RetryIncidentAsync(string incidentId, int retries, UserContext user, CancellationToken cancellationToken = default)
     {
@@ -133,12 +141,25 @@ internal sealed class ProcessCommands(CommandProcessor processor, DefinitionCach
         return processor.RunAsync(
             async unit =>
             {
-                var instanceId = await LookupAsync(unit.Connection, "SELECT instance_id FROM pf.tasks WHERE id = @id", taskId, cancellationToken)
+                var (instanceId, status) = await TaskRowAsync(unit.Connection, taskId, cancellationToken)
                     ?? throw new NotFoundException("task.not-found", $"There is no task '{taskId}'.");
+                if (status is not ("open" or "delegated"))
+                {
+                    throw new CommandRejectedException("task.not-active", $"Task '{taskId}' is already {status}.");
+                }
+
                 return await processor.ExecuteAsync(unit, instanceId, (_, _) => command(), expectedVersion, cancellationToken);
             },
             retryOnConflict: false,
             cancellationToken);
+    }
+
+    private static async Task<(string InstanceId, string Status)?> TaskRowAsync(NpgsqlConnection connection, string taskId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT instance_id, status FROM pf.tasks WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", taskId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
     private static async Task<string?> LookupAsync(NpgsqlConnection connection, string sql, string id, CancellationToken cancellationToken)

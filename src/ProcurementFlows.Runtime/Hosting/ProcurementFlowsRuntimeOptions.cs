@@ -51,6 +51,12 @@ public sealed class ProcurementFlowsRuntimeOptions : IValidatableObject
     /// <summary>How long a running service-task handler holds its job before another process may take it over. Default 5 min.</summary>
     public TimeSpan ServiceJobLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a Hangfire job fetched by a process that died stays invisible before another process runs it
+    /// (running jobs are kept alive by heartbeats, so this only delays crash recovery). Default 1 min.
+    /// </summary>
+    public TimeSpan JobInvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often background work (timers, results, child/parent hand-over) retries after a concurrent change. Default 20.</summary>
     [Range(1, 1000)]
     public int ConflictRetries { get; set; } = 20;
@@ -82,6 +88,7 @@ public sealed class ProcurementFlowsRuntimeOptions : IValidatableObject
             (nameof(QueuePollInterval), QueuePollInterval),
             (nameof(SweepInterval), SweepInterval),
             (nameof(ServiceJobLease), ServiceJobLease),
+            (nameof(JobInvisibilityTimeout), JobInvisibilityTimeout),
         })
         {
             if (value <= TimeSpan.Zero)

@@ -73,7 +73,7 @@ public static class RuntimeServiceCollectionExtensions
                 QueuePollInterval = settings.QueuePollInterval,
                 EnableLongPolling = true,
                 UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = TimeSpan.FromMinutes(1),
+                InvisibilityTimeout = settings.JobInvisibilityTimeout,
             };
             var connectionString = sp.GetRequiredService<RuntimeDatabase>().ConnectionString;
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);

@@ -1,0 +1,116 @@
+using ProcurementFlows.Runtime.Tests.Infrastructure;
+
+namespace ProcurementFlows.Runtime.Tests;
+
+/// <summary>
+/// Crash and multi-process drills: the runtime runs in separate host processes (real Hangfire servers)
+/// against one database, while 1,000 instances move through a timer and a service task each.
+/// </summary>
+[Collection(nameof(DrillTests))]
+public sealed class DrillTests : IAsyncLifetime
+{
+    private const int Instances = 1000;
+    private RuntimeHarness _runtime = null!;
+
+    public async Task InitializeAsync()
+    {
+        _runtime = await RuntimeHarness.StartAsync(await SharedCluster.CreateDatabaseAsync("drill"));
+        await _runtime.ExecuteAsync("CREATE TABLE drill_calls (job_id text NOT NULL, pid int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+    }
+
+    public async Task DisposeAsync() => await _runtime.DisposeAsync();
+
+    [Fact]
+    public async Task Killing_the_server_mid_flight_loses_nothing_and_repeats_no_step()
+    {
+        var key = await StartInstancesAsync("crash");
+        await using (var victim = await HostProcess.StartAsync(_runtime.ConnectionString))
+        {
+            await Eventually.TrueAsync(async () => await CompletedAsync(key) >= Instances / 5, TimeSpan.FromSeconds(60), "a fifth of the instances completed");
+            victim.KillHard();
+        }
+
+        var completedAtCrash = await CompletedAsync(key);
+        Assert.True(completedAtCrash < Instances, "the kill happened mid-flight");
+
+        await using (await HostProcess.StartAsync(_runtime.ConnectionString))
+        {
+            await Eventually.TrueAsync(async () => await CompletedAsync(key) == Instances, TimeSpan.FromSeconds(90), "every instance completed after the restart");
+            await AssertNothingPendingAsync(key);
+        }
+
+        await AssertEveryStepOnceAsync(key);
+    }
+
+    [Fact]
+    public async Task Two_server_processes_on_one_database_complete_every_instance_without_doing_a_step_twice()
+    {
+        var key = await StartInstancesAsync("twin");
+        await using var first = await HostProcess.StartAsync(_runtime.ConnectionString, workers: 6);
+        await using var second = await HostProcess.StartAsync(_runtime.ConnectionString, workers: 6);
+
+        await Eventually.TrueAsync(async () => await CompletedAsync(key) == Instances, TimeSpan.FromSeconds(90), "every instance completed");
+        await AssertNothingPendingAsync(key);
+
+        await AssertEveryStepOnceAsync(key);
+        Assert.Equal(Instances, await _runtime.ScalarAsync("SELECT count(DISTINCT job_id) FROM drill_calls"));
+        Assert.Equal(Instances, await _runtime.ScalarAsync("SELECT count(*) FROM drill_calls"));
+        Assert.Equal(2, await _runtime.ScalarAsync("SELECT count(DISTINCT pid) FROM drill_calls"));
+    }
+
+    private async Task<string> StartInstancesAsync(string prefix)
+    {
+        var key = $"{prefix}_{Guid.NewGuid():N}"[..16];
+        await _runtime.Deployments.DeployAsync(new DeploymentRequest(null, [new("drill.bpmn", Bpmn.TimerThenService(key, "PT2S", "drill.work"))]));
+        var starts = Enumerable.Range(0, Instances).Select(i => _runtime.Commands.StartAsync(new StartInstanceRequest(key, BusinessKey: $"D-{i}")));
+        foreach (var chunk in starts.Chunk(50))
+        {
+            await Task.WhenAll(chunk);
+        }
+
+        return key;
+    }
+
+    private Task<long> CompletedAsync(string key) =>
+        _runtime.ScalarAsync("SELECT count(*) FROM pf.instances WHERE definition_key = $1 AND status = 'Completed'", key);
+
+    private async Task AssertNothingPendingAsync(string key)
+    {
+        Assert.Equal(0, await _runtime.ScalarAsync("SELECT count(*) FROM pf.timers t JOIN pf.instances i ON i.id = t.instance_id WHERE i.definition_key = $1 AND t.status = 'pending'", key));
+        Assert.Equal(0, await _runtime.ScalarAsync("SELECT count(*) FROM pf.service_jobs j JOIN pf.instances i ON i.id = j.instance_id WHERE i.definition_key = $1 AND j.status NOT IN ('completed')", key));
+
+        // Hangfire jobs of the killed process run later as no-ops; none may stay behind.
+        await Eventually.TrueAsync(
+            async () => await _runtime.ScalarAsync("SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled')") == 0,
+            TimeSpan.FromSeconds(60),
+            "no Hangfire job is left scheduled, enqueued or processing");
+    }
+
+    private async Task AssertEveryStepOnceAsync(string key)
+    {
+        foreach (var type in new[] { "InstanceStarted", "TimerFired", "ServiceTaskCompleted", "InstanceCompleted" })
+        {
+            var wrong = await _runtime.ScalarAsync(
+                "SELECT count(*) FROM (SELECT i.id FROM pf.instances i LEFT JOIN pf.history h ON h.instance_id = i.id AND h.type = $2 WHERE i.definition_key = $1 GROUP BY i.id HAVING count(h.sequence) <> 1) x",
+                key,
+                type);
+            Assert.True(wrong == 0, $"{wrong} instance(s) do not have exactly one {type} entry");
+        }
+
+        var ids = new List<string>();
+        await using (var command = _runtime.DataSource.CreateCommand($"SELECT id FROM pf.instances WHERE definition_key = '{key}'"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            var verification = await _runtime.Audit.VerifyAsync(id);
+            Assert.True(verification.IsValid, verification.Problem);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace ProcurementFlows.Runtime.Tests.Infrastructure;
+
+/// <summary>The runtime test host (<c>ProcurementFlows.Runtime.TestHost</c>) running in its own process.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Id => _process.Id;
+
+    public static async Task<HostProcess> StartAsync(string connectionString, int workers = 8)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "ProcurementFlows.Runtime.TestHost.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add(connectionString);
+        info.ArgumentList.Add(workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the test host.");
+        var host = new HostProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == "READY")
+            {
+                host._ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var ready = await Task.WhenAny(host._ready.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        if (ready != host._ready.Task)
+        {
+            throw new InvalidOperationException($"The test host did not become ready (exited: {process.HasExited}).");
+        }
+
+        return host;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
