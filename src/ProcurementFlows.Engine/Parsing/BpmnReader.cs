@@ -1,0 +1,6 @@
+namespace ProcurementFlows.Engine.Parsing;
+
+internal sealed class BpmnReader(BpmnParserOptions options)
+{
+    public CompilationResult Read(TextReader text) => throw new NotImplementedException(options.ToString() + text);
+}
