@@ -2,9 +2,9 @@ using System.Text;
 using Acornima;
 using Acornima.Ast;
 using Jint;
-using JintEngine = Jint.Engine;
 using ProcurementFlows.Engine.Expressions.FastPath;
 using ProcurementFlows.Engine.Expressions.Sandbox;
+using JintEngine = Jint.Engine;
 
 namespace ProcurementFlows.Engine.Expressions;
 

@@ -216,7 +216,8 @@ public sealed class ExpressionEvaluator
                     $"Unknown variable '{missing}' in expression '{ExpressionCompiler.Shorten(expression.Text)}' of element '{expression.ElementId}'.",
                     expression.ElementId,
                     expression.Text,
-                    ex) { VariableName = missing };
+                    ex)
+                { VariableName = missing };
             }
 
             throw Failure(expression, ExpressionErrorCodes.ScriptError, ex.Message, ex);

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Acornima.Ast;
 using Jint;
-using JintEngine = Jint.Engine;
 using Jint.Native;
 using Jint.Runtime;
 using Jint.Runtime.Interop;
 using ProcurementFlows.Engine.Calendar;
+using JintEngine = Jint.Engine;
 
 namespace ProcurementFlows.Engine.Expressions.Sandbox;
 

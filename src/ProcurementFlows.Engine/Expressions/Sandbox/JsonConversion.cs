@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Jint;
-using JintEngine = Jint.Engine;
 using Jint.Native;
 using Jint.Native.Object;
 using ProcurementFlows.Engine.Expressions.FastPath;
+using JintEngine = Jint.Engine;
 
 namespace ProcurementFlows.Engine.Expressions.Sandbox;
 
