@@ -150,7 +150,7 @@ public sealed class CommandTests(RuntimeFixture fixture) : IClassFixture<Runtime
             {
                 return "conflict";
             }
-            catch (CommandRejectedException ex) when (ex.Code is "task.not-active" or "task.not-found")
+            catch (CommandRejectedException ex) when (ex.Code is "task.not-active" or "task.not-found" or "instance.not-active")
             {
                 return "conflict";
             }
