@@ -7,7 +7,7 @@ namespace ProcurementFlows.Runtime.Tests;
 /// against one database, while 1,000 instances move through a timer and a service task each.
 /// </summary>
 [Collection(nameof(DrillTests))]
-public sealed class DrillTests : IAsyncLifetime
+public sealed class DrillTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Instances = 1000;
     private RuntimeHarness _runtime = null!;
@@ -71,8 +71,22 @@ public sealed class DrillTests : IAsyncLifetime
         return key;
     }
 
-    private Task<long> CompletedAsync(string key) =>
-        _runtime.ScalarAsync("SELECT count(*) FROM pf.instances WHERE definition_key = $1 AND status = 'Completed'", key);
+    private async Task<long> CompletedAsync(string key)
+    {
+        var completed = await _runtime.ScalarAsync("SELECT count(*) FROM pf.instances WHERE definition_key = $1 AND status = 'Completed'", key);
+        if (DateTimeOffset.UtcNow - _lastReport > TimeSpan.FromSeconds(5))
+        {
+            _lastReport = DateTimeOffset.UtcNow;
+            var timers = await _runtime.ScalarAsync("SELECT count(*) FROM pf.timers WHERE status = 'fired'");
+            var hangfire = await _runtime.ScalarAsync("SELECT count(*) FROM hangfire.job WHERE statename = 'Succeeded'");
+            var failed = await _runtime.ScalarAsync("SELECT count(*) FROM hangfire.job WHERE statename IN ('Failed', 'Scheduled') AND id IN (SELECT jobid FROM hangfire.state WHERE name = 'Failed')");
+            output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss} completed {completed}, timers fired {timers}, hangfire succeeded {hangfire}, failed/retrying {failed}");
+        }
+
+        return completed;
+    }
+
+    private DateTimeOffset _lastReport;
 
     private async Task AssertNothingPendingAsync(string key)
     {

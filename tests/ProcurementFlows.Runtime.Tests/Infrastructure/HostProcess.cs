@@ -15,6 +15,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Where the host's console output goes (kept for diagnosing a failed drill).</summary>
+    public string LogFile { get; private set; } = "";
+
     public static async Task<HostProcess> StartAsync(string connectionString, int workers = 8)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ProcurementFlows.Runtime.TestHost.dll");
@@ -23,15 +26,18 @@ public sealed class HostProcess : IAsyncDisposable
         info.ArgumentList.Add(connectionString);
         info.ArgumentList.Add(workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the test host.");
-        var host = new HostProcess(process);
+        var host = new HostProcess(process) { LogFile = Path.Combine(Path.GetTempPath(), $"pf-testhost-{process.Id}.log") };
+        var log = TextWriter.Synchronized(new StreamWriter(host.LogFile) { AutoFlush = true });
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data == "READY")
             {
                 host._ready.TrySetResult();
             }
+
+            log.WriteLine(e.Data);
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => log.WriteLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var ready = await Task.WhenAny(host._ready.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
