@@ -1,4 +1,5 @@
 using ProcurementFlows.Runtime.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace ProcurementFlows.Runtime.Tests;
 
