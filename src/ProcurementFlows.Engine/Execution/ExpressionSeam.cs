@@ -15,6 +15,9 @@ internal interface ICompiledExpression
 
     /// <summary>Evaluates; throws <see cref="ExpressionFailedException"/> on any failure.</summary>
     JsonNode? Evaluate(IVariableSource variables);
+
+    /// <summary>Evaluates a condition; throws <see cref="ExpressionFailedException"/> when it fails or is not a boolean.</summary>
+    bool EvaluateCondition(IVariableSource variables);
 }
 
 /// <summary>A script compiled once at deploy time.</summary>
@@ -27,11 +30,14 @@ internal interface ICompiledScript
 /// <summary>Compiles expressions and scripts (the Jint sandbox sits behind this seam).</summary>
 internal interface IExpressionCompiler
 {
-    /// <summary>Compiles the body of <c>${...}</c>; throws <see cref="ExpressionCompileException"/>.</summary>
-    ICompiledExpression CompileExpression(string body);
+    /// <summary>Compiles attribute text containing <c>${...}</c> (whole expression or template); throws <see cref="ExpressionCompileException"/>.</summary>
+    ICompiledExpression CompileExpression(string text, string elementId);
 
-    /// <summary>Compiles a JavaScript script; throws <see cref="ExpressionCompileException"/>.</summary>
-    ICompiledScript CompileScript(string source);
+    /// <summary>Compiles raw JavaScript used as a value (script conditions, script parameters); throws <see cref="ExpressionCompileException"/>.</summary>
+    ICompiledExpression CompileScriptExpression(string source, string elementId);
+
+    /// <summary>Compiles a script task's script; throws <see cref="ExpressionCompileException"/>.</summary>
+    ICompiledScript CompileScript(string source, string elementId);
 }
 
 /// <summary>An expression or script that does not parse.</summary>
@@ -39,5 +45,11 @@ internal sealed class ExpressionCompileException(string message, Exception? inne
     : ProcurementFlowsException("expression.invalid", message, false, inner);
 
 /// <summary>An expression or script failed while running (error, timeout, limits).</summary>
-internal sealed class ExpressionFailedException(string message, Exception? inner = null)
-    : ProcurementFlowsException("expression.failed", message, false, inner);
+internal sealed class ExpressionFailedException(string code, string message, Exception? inner = null)
+    : ProcurementFlowsException(code, message, false, inner);
+
+/// <summary>A variable source over a plain dictionary.</summary>
+internal sealed class DictionaryVariables(IReadOnlyDictionary<string, JsonNode?> variables) : IVariableSource
+{
+    public bool TryGetVariable(string name, out JsonNode? value) => variables.TryGetValue(name, out value);
+}

@@ -179,5 +179,7 @@ internal sealed class FlowNode
     public bool MarksTaskEscalation { get; set; }
     /// <summary>Nodes reachable from this node inside the same scope (for inclusive joins).</summary>
     public System.Collections.BitArray? Reachable { get; set; }
+    /// <summary>This node's index in its scope's reachability bit arrays.</summary>
+    public int ReachIndex { get; set; }
     public bool IsWaitState { get; set; }
 }
