@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ProcurementFlows.Engine.Expressions;
 using ProcurementFlows.Engine.Model;
 
 namespace ProcurementFlows.Engine.Execution;
@@ -65,13 +66,25 @@ internal sealed partial class Interpreter
             return v.Raw;
         }
 
-        var r = v.Expression!.Evaluate(vars);
-        return r switch
+        if (v.IsScript)
         {
-            null => null,
-            JsonValue jv when jv.TryGetValue<string>(out var s) => s,
-            _ => r.ToJsonString(),
-        };
+            var r = Evaluate(v, vars);
+            return r switch
+            {
+                null => null,
+                JsonValue jv when jv.TryGetValue<string>(out var s) => s,
+                _ => r.ToJsonString(),
+            };
+        }
+
+        try
+        {
+            return evaluator.EvaluateString(v.Expression!, vars);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new ExpressionFailedException(ex.Code, ex.Message, ex);
+        }
     }
 
     private IReadOnlyList<string> EvaluateList(ValueSource? v, ScopeVariables vars)
@@ -81,7 +94,7 @@ internal sealed partial class Interpreter
             return [];
         }
 
-        if (!v.IsLiteral && v.Expression!.Evaluate(vars) is JsonArray arr)
+        if (!v.IsLiteral && Evaluate(v, vars) is JsonArray arr)
         {
             var list = new List<string>(arr.Count);
             foreach (var item in arr)
@@ -101,7 +114,12 @@ internal sealed partial class Interpreter
 
     private DateTimeOffset? EvaluateDate(ValueSource? v, ScopeVariables vars, string? calendar)
     {
-        var text = EvaluateString(v, vars);
+        var text = v is null ? null : v.IsLiteral ? v.Raw : Evaluate(v, vars) switch
+        {
+            null => null,
+            JsonValue jv when jv.TryGetValue<string>(out var s) => s,
+            var other => other.ToJsonString(),
+        };
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;
@@ -115,7 +133,7 @@ internal sealed partial class Interpreter
                 throw new ExpressionFailedException("date.invalid", $"'{text}' is not an ISO 8601 duration.");
             }
 
-            return calendar is null ? due : BusinessCalendars.Adjust(calendar, now, text, TimerKind.Duration, due);
+            return calendar is null ? due : AdjustForCalendar(calendar, text, TimerKind.Duration, due);
         }
 
         if (TimerMath.TryParseDate(text, out var date))
@@ -124,6 +142,27 @@ internal sealed partial class Interpreter
         }
 
         throw new ExpressionFailedException("date.invalid", $"'{text}' is not an ISO 8601 date or duration.");
+    }
+
+    /// <summary>Under <c>pf:calendar</c>, a whole-day duration (<c>P3D</c>, <c>P2W</c>) counts business days from now.</summary>
+    private DateTimeOffset AdjustForCalendar(string calendar, string text, TimerKind kind, DateTimeOffset due)
+    {
+        if (!evaluator.Calendars.TryGet(calendar, out var cal))
+        {
+            throw new ExpressionFailedException("calendar.unknown", $"Business calendar '{calendar}' is not known (have: {string.Join(", ", evaluator.Calendars.Names)}).");
+        }
+
+        if (kind != TimerKind.Duration || text.Length < 3 || text[0] != 'P' || text[^1] is not ('D' or 'W'))
+        {
+            return due;
+        }
+
+        if (!int.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return due;
+        }
+
+        return cal.AddBusinessDays(now, text[^1] == 'W' ? n * 5 : n);
     }
 
     private void DispatchJob(FlowNode node, ExecutionData exec, int? retries)
@@ -188,9 +227,9 @@ internal sealed partial class Interpreter
         JsonNode? result;
         try
         {
-            result = node.Script!.Run(new ScopeVariables(this, exec), assignments);
+            result = evaluator.RunScript(node.Script!, new ScopeVariables(this, exec), assignments);
         }
-        catch (ExpressionFailedException ex)
+        catch (ExpressionException ex)
         {
             RaiseIncident(exec, node.Id, "script", $"Script task '{node.Id}' failed: {ex.Message}", null);
             return;
@@ -234,7 +273,7 @@ internal sealed partial class Interpreter
                 }
                 else if (m.Target is not null)
                 {
-                    input[m.Target] = m.SourceExpression is not null ? m.SourceExpression.Expression is null ? JsonValue.Create(m.SourceExpression.Raw) : m.SourceExpression.Expression.Evaluate(vars)?.DeepClone()
+                    input[m.Target] = m.SourceExpression is not null ? m.SourceExpression.Expression is null ? JsonValue.Create(m.SourceExpression.Raw) : Evaluate(m.SourceExpression, vars)?.DeepClone()
                         : vars.TryGetVariable(m.Source!, out var v) ? v?.DeepClone() : null;
                 }
             }
@@ -327,10 +366,24 @@ internal sealed partial class Interpreter
         return p.Value is null ? null : Evaluate(p.Value, vars)?.DeepClone();
     }
 
-    private static JsonNode? Evaluate(ValueSource v, IVariableSource vars) =>
-        v.IsLiteral ? JsonValue.Create(v.Raw) : v.Expression!.Evaluate(vars);
+    private JsonNode? Evaluate(ValueSource v, IVariableScope vars)
+    {
+        if (v.IsLiteral)
+        {
+            return JsonValue.Create(v.Raw);
+        }
 
-    private static bool EvaluateCondition(ValueSource v, IVariableSource vars)
+        try
+        {
+            return v.IsScript ? evaluator.RunScript(v.Expression!, vars, new Dictionary<string, JsonNode?>(StringComparer.Ordinal)) : evaluator.Evaluate(v.Expression!, vars);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new ExpressionFailedException(ex.Code, ex.Message, ex);
+        }
+    }
+
+    private bool EvaluateCondition(ValueSource v, IVariableScope vars)
     {
         if (v.IsLiteral)
         {
@@ -342,7 +395,21 @@ internal sealed partial class Interpreter
             };
         }
 
-        return v.Expression!.EvaluateCondition(vars);
+        if (v.IsScript)
+        {
+            return Evaluate(v, vars) is JsonValue jv && jv.TryGetValue<bool>(out var b)
+                ? b
+                : throw new ExpressionFailedException(ExpressionErrorCodes.NotBoolean, $"Script condition '{v.Raw}' did not return a boolean.");
+        }
+
+        try
+        {
+            return evaluator.EvaluateCondition(v.Expression!, vars);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new ExpressionFailedException(ex.Code, ex.Message, ex);
+        }
     }
 
     /// <summary>Camunda setVariable semantics: overwrite where the variable already exists (innermost first), else create it on the root; or always local.</summary>
@@ -455,7 +522,7 @@ internal sealed partial class Interpreter
     }
 
     /// <summary>Variables visible from one execution (its own, then its ancestors').</summary>
-    private sealed class ScopeVariables(Interpreter owner, ExecutionData exec) : IVariableSource
+    private sealed class ScopeVariables(Interpreter owner, ExecutionData exec) : IVariableScope
     {
         public bool TryGetVariable(string name, out JsonNode? value)
         {

@@ -365,7 +365,7 @@ internal sealed partial class Interpreter
                         {
                             try
                             {
-                                outputs[m.Target] = m.SourceExpression.Expression is null ? JsonValue.Create(m.SourceExpression.Raw) : m.SourceExpression.Expression.Evaluate(new Execution.DictionaryVariables(vars))?.DeepClone();
+                                outputs[m.Target] = m.SourceExpression.Expression is null ? JsonValue.Create(m.SourceExpression.Raw) : Evaluate(m.SourceExpression, new DictionaryVariables(vars))?.DeepClone();
                             }
                             catch (ExpressionFailedException ex)
                             {

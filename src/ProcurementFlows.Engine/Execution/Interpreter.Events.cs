@@ -424,7 +424,15 @@ internal sealed partial class Interpreter
 
         if (timer.Calendar is not null)
         {
-            schedule = schedule with { DueAt = BusinessCalendars.Adjust(timer.Calendar, now, text, timer.Kind, schedule.DueAt) };
+            try
+            {
+                schedule = schedule with { DueAt = AdjustForCalendar(timer.Calendar, text, timer.Kind, schedule.DueAt) };
+            }
+            catch (ExpressionFailedException ex)
+            {
+                RaiseIncident(owner, eventNode.Id, "timer", ex.Message, null);
+                return false;
+            }
         }
 
         AddTimer(eventNode, owner, schedule.DueAt, schedule.RepeatsLeft, schedule.Cycle);

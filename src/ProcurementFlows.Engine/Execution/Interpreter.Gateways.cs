@@ -288,7 +288,7 @@ internal sealed partial class Interpreter
                 }
                 else
                 {
-                    collection = mi.Collection.Expression!.Evaluate(vars);
+                    collection = Evaluate(mi.Collection, vars);
                 }
 
                 items = collection as JsonArray ?? throw new ExpressionFailedException("multiInstance.not-a-collection", $"The multi-instance collection of '{node.Id}' is not an array.");

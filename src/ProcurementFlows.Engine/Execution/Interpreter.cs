@@ -1,3 +1,4 @@
+using ProcurementFlows.Engine.Expressions;
 using ProcurementFlows.Engine.Model;
 
 namespace ProcurementFlows.Engine.Execution;
@@ -11,6 +12,7 @@ internal sealed partial class Interpreter
     private readonly CompiledProcess process;
     private readonly EngineOptions options;
     private readonly TimeProvider time;
+    private readonly ExpressionEvaluator evaluator;
     private readonly List<EngineEffect> effects = [];
     private readonly Queue<Op> queue = new();
     private readonly Dictionary<string, ExecutionData> index = new(StringComparer.Ordinal);
@@ -20,8 +22,9 @@ internal sealed partial class Interpreter
     private int steps;
     private bool stepLimitHit;
 
-    public Interpreter(CompiledProcess process, EngineOptions options, TimeProvider time)
+    public Interpreter(CompiledProcess process, EngineOptions options, TimeProvider time, ExpressionEvaluator evaluator)
     {
+        this.evaluator = evaluator;
         this.process = process;
         this.options = options;
         this.time = time;

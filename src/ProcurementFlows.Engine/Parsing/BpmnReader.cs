@@ -1,6 +1,5 @@
 using System.Xml;
 using System.Xml.Linq;
-using ProcurementFlows.Engine.Execution;
 
 namespace ProcurementFlows.Engine.Parsing;
 
@@ -62,7 +61,7 @@ internal sealed class BpmnReader(BpmnParserOptions options)
             }
         }
 
-        return new ModelBuilder(root, options, ExpressionCompilerFactory.Create()).Build();
+        return new ModelBuilder(root, options).Build();
     }
 
     private static CompilationResult Failed(string code, string message, int? line, int? column) =>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
 using ProcurementFlows.Engine.Execution;
+using ProcurementFlows.Engine.Expressions;
 using ProcurementFlows.Engine.Model;
 
 namespace ProcurementFlows.Engine.Parsing;
@@ -16,7 +17,6 @@ internal sealed class ModelBuilder
 
     private readonly XElement root;
     private readonly BpmnParserOptions options;
-    private readonly IExpressionCompiler expressions;
     private readonly List<BpmnDiagnostic> diagnostics = [];
     private readonly SortedDictionary<string, int> counts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> messages = new(StringComparer.Ordinal);
@@ -35,11 +35,10 @@ internal sealed class ModelBuilder
     private Dictionary<string, string> attachedTo = new(StringComparer.Ordinal);
     private int processErrors;
 
-    public ModelBuilder(XElement root, BpmnParserOptions options, IExpressionCompiler expressions)
+    public ModelBuilder(XElement root, BpmnParserOptions options)
     {
         this.root = root;
         this.options = options;
-        this.expressions = expressions;
         foreignReason = DetectForeignDialect(root);
         native = foreignReason is null;
     }
@@ -591,13 +590,14 @@ internal sealed class ModelBuilder
             return;
         }
 
-        try
+        var compiled = ExpressionCompiler.CompileScript(script, id);
+        if (compiled.Diagnostic is { } d)
         {
-            node.Script = expressions.CompileScript(script, id);
+            Add(ExecSeverity, d.Code, $"The script does not parse: {d.Message}", el, id);
         }
-        catch (ExpressionCompileException ex)
+        else
         {
-            Add(ExecSeverity, "expression.invalid", $"The script does not parse: {ex.Message}", el, id);
+            node.Script = compiled.Expression;
         }
     }
 
@@ -1311,15 +1311,14 @@ internal sealed class ModelBuilder
 
     private ValueSource Compile(string raw, string elementId, XElement at, bool script)
     {
-        try
+        var result = script ? ExpressionCompiler.CompileScript(raw, elementId) : ExpressionCompiler.Compile(raw, elementId);
+        if (result.Diagnostic is { } d)
         {
-            return new ValueSource(raw, script ? expressions.CompileScriptExpression(raw, elementId) : expressions.CompileExpression(raw, elementId));
-        }
-        catch (ExpressionCompileException ex)
-        {
-            Add(ExecSeverity, "expression.invalid", $"Expression '{raw}' does not parse: {ex.Message}", at, elementId);
+            Add(ExecSeverity, d.Code, $"Expression '{raw}' does not parse: {d.Message}", at, elementId);
             return new ValueSource(raw, null);
         }
+
+        return new ValueSource(raw, result.Expression, script);
     }
 
     private static IReadOnlyList<string> SplitNames(string? text) =>
