@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using ProcurementFlows.Engine;
+using ProcurementFlows.Runtime;
 
 namespace ProcurementFlows.Server.Errors;
 
@@ -12,6 +13,9 @@ internal static partial class ProblemMapper
     private static partial ProblemDetails? MapDomain(Exception exception) => exception switch
     {
         BpmnValidationException invalid => BpmnProblem(invalid.Diagnostics, invalid.Message),
+        DeploymentRejectedException rejected => DeploymentProblem(rejected),
+        ConcurrencyConflictException conflict => Problem(StatusCodes.Status409Conflict, "Concurrent update", conflict, conflict.Message),
+        MessageNotCorrelatedException notCorrelated => Problem(StatusCodes.Status404NotFound, "Message not correlated", notCorrelated, notCorrelated.Message),
         CommandRejectedException rejected => Rejected(rejected),
         ProcurementFlowsException other when IsConflict(other.Code) => Problem(StatusCodes.Status409Conflict, "Concurrent update", other, other.Message),
         ProcurementFlowsException other when other.Code.EndsWith(".not-found", StringComparison.Ordinal) => Problem(
@@ -31,7 +35,27 @@ internal static partial class ProblemMapper
     };
 
     private static bool IsConflict(string code) =>
-        code.Contains("concurrency", StringComparison.Ordinal) || code.Contains("conflict", StringComparison.Ordinal);
+        code.Contains("concurren", StringComparison.Ordinal) || code.Contains("conflict", StringComparison.Ordinal);
+
+    /// <summary>A rejected deployment: <c>errors</c> keyed by <c>resource#elementId</c> (or the resource), all diagnostics listed.</summary>
+    private static ProblemDetails DeploymentProblem(DeploymentRejectedException rejected)
+    {
+        var errors = rejected.Diagnostics
+            .Where(d => d.Diagnostic.Severity == DiagnosticSeverity.Error)
+            .GroupBy(d => d.Diagnostic.ElementId is null ? d.ResourceName : $"{d.ResourceName}#{d.Diagnostic.ElementId}")
+            .ToDictionary(g => g.Key, g => g.Select(d => d.Diagnostic.Message).ToArray());
+        var tooLarge = rejected.Diagnostics.Any(d => d.Diagnostic.Code == "xml.too-large");
+        var problem = new HttpValidationProblemDetails(errors)
+        {
+            Status = tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+            Title = tooLarge ? "BPMN document too large" : "Deployment rejected",
+            Detail = rejected.Message,
+            Type = TypePrefix + rejected.Code,
+        };
+        problem.Extensions["code"] = rejected.Code;
+        problem.Extensions["diagnostics"] = rejected.Diagnostics.Select(ResourceDiagnosticDto.From).ToArray();
+        return problem;
+    }
 
     private static ProblemDetails Rejected(CommandRejectedException rejected)
     {
@@ -106,5 +130,23 @@ public sealed record DiagnosticDto(string Severity, string Code, string Message,
     {
         ArgumentNullException.ThrowIfNull(d);
         return new DiagnosticDto(d.Severity.ToString(), d.Code, d.Message, d.ElementId, d.Line, d.Column);
+    }
+}
+
+/// <summary>One finding of the BPMN validator, attributed to a deployed file.</summary>
+/// <param name="Resource">The file name.</param>
+/// <param name="Severity">Error, Warning or Info.</param>
+/// <param name="Code">Stable machine code.</param>
+/// <param name="Message">What is wrong.</param>
+/// <param name="ElementId">The BPMN element, when the finding concerns one.</param>
+/// <param name="Line">Line in the XML, when known.</param>
+/// <param name="Column">Column in the XML, when known.</param>
+public sealed record ResourceDiagnosticDto(string Resource, string Severity, string Code, string Message, string? ElementId, int? Line, int? Column)
+{
+    /// <summary>Converts a runtime diagnostic.</summary>
+    public static ResourceDiagnosticDto From(ResourceDiagnostic d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return new ResourceDiagnosticDto(d.ResourceName, d.Diagnostic.Severity.ToString(), d.Diagnostic.Code, d.Diagnostic.Message, d.Diagnostic.ElementId, d.Diagnostic.Line, d.Diagnostic.Column);
     }
 }
