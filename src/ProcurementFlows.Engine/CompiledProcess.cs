@@ -11,12 +11,13 @@ public sealed class CompiledProcess
     private readonly Dictionary<string, FlowNode> nodesById;
     private readonly Dictionary<string, SequenceFlow> flowsById;
 
-    internal CompiledProcess(string key, string? name, bool isExecutable, FlowScope root, IReadOnlyList<FlowNode> allNodes, Dictionary<string, SequenceFlow> flows)
+    internal CompiledProcess(string key, string? name, bool isExecutable, FlowScope root, IReadOnlyList<FlowNode> allNodes, Dictionary<string, SequenceFlow> flows, string? notStartableReason)
     {
         Key = key;
         Name = name;
         IsExecutable = isExecutable;
         Root = root;
+        NotStartableReason = notStartableReason;
         Nodes = allNodes;
         flowsById = flows;
         nodesById = new Dictionary<string, FlowNode>(allNodes.Count, StringComparer.Ordinal);
@@ -36,8 +37,8 @@ public sealed class CompiledProcess
                 case NodeKind.StartEvent when n.Event?.Kind == EventKind.Message:
                     messageStarts.Add(new MessageStartEventInfo(n.Id, n.Event.MessageName ?? "", n.Scope.Owner?.Id));
                     break;
-                case NodeKind.StartEvent when n.Event?.Kind == EventKind.Timer && n.Scope == root:
-                    timerStarts.Add(new TimerStartEventInfo(n.Id, n.Event.Timer!.Kind, n.Event.Timer.Value.Raw));
+                case NodeKind.StartEvent when n.Event?.Timer is { } timer && n.Scope == root:
+                    timerStarts.Add(new TimerStartEventInfo(n.Id, timer.Kind, timer.Value.Raw));
                     break;
                 case NodeKind.CallActivity:
                     calls.Add(new CallActivityInfo(n.Id, n.CalledElement?.Raw ?? "", n.CalledElementBinding, n.CalledElementVersion));
@@ -82,6 +83,9 @@ public sealed class CompiledProcess
     public IEnumerable<string> ElementIds => nodesById.Keys;
 
     internal FlowScope Root { get; }
+
+    /// <summary>Why instances cannot start (not executable, foreign dialect, unsupported elements), or null.</summary>
+    public string? NotStartableReason { get; }
 
     internal IReadOnlyList<FlowNode> Nodes { get; }
 

@@ -1,4 +1,6 @@
+using ProcurementFlows.Engine.Calendar;
 using ProcurementFlows.Engine.Execution;
+using ProcurementFlows.Engine.Expressions;
 
 namespace ProcurementFlows.Engine;
 
@@ -16,6 +18,12 @@ public sealed class EngineOptions
 
     /// <summary>Emit <see cref="HistoryRecorded"/> effects (default true). Turning it off is only meant for benchmarks.</summary>
     public bool RecordHistory { get; init; } = true;
+
+    /// <summary>Sandbox limits for <c>${...}</c> expressions and scripts.</summary>
+    public ExpressionOptions Expressions { get; init; } = new();
+
+    /// <summary>Business calendars for <c>pf:calendar</c> and the date helpers (default: NO and UA).</summary>
+    public BusinessCalendarRegistry? Calendars { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a value is out of range.</summary>
     public void Validate()
@@ -43,6 +51,7 @@ public sealed class ProcessEngine
 {
     private readonly EngineOptions options;
     private readonly TimeProvider timeProvider;
+    private readonly ExpressionEvaluator evaluator;
 
     /// <summary>Creates an engine.</summary>
     public ProcessEngine(EngineOptions options, TimeProvider timeProvider)
@@ -52,6 +61,7 @@ public sealed class ProcessEngine
         options.Validate();
         this.options = options;
         this.timeProvider = timeProvider;
+        evaluator = new ExpressionEvaluator(options.Expressions, timeProvider, options.Calendars);
     }
 
     /// <summary>
@@ -62,7 +72,7 @@ public sealed class ProcessEngine
     {
         ArgumentNullException.ThrowIfNull(process);
         ArgumentNullException.ThrowIfNull(command);
-        var run = new Interpreter(process, options, timeProvider);
+        var run = new Interpreter(process, options, timeProvider, evaluator);
         return run.Execute(state, command);
     }
 }

@@ -21,42 +21,39 @@ public sealed class DrillTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _runtime.DisposeAsync();
 
+    /// <summary>
+    /// Both drills of the issue in one pass (to keep the suite fast): two server processes share the
+    /// database; one is killed with SIGKILL mid-flight and a replacement starts. Every instance finishes,
+    /// each step is in history exactly once, and no timer, job or Hangfire job is left behind.
+    /// </summary>
     [Fact]
-    public async Task Killing_the_server_mid_flight_loses_nothing_and_repeats_no_step()
+    public async Task Two_servers_one_killed_mid_flight_finish_every_instance_with_each_step_once()
     {
-        var key = await StartInstancesAsync("crash");
-        await using (var victim = await HostProcess.StartAsync(_runtime.ConnectionString))
+        var key = await StartInstancesAsync("drill");
+        await using var survivor = await HostProcess.StartAsync(_runtime.ConnectionString, workers: 6);
+        int victimPid;
+        await using (var victim = await HostProcess.StartAsync(_runtime.ConnectionString, workers: 6))
         {
-            await Eventually.TrueAsync(async () => await CompletedAsync(key) >= Instances / 5, TimeSpan.FromSeconds(60), "a fifth of the instances completed");
+            victimPid = victim.Id;
+            await Eventually.TrueAsync(async () => await CompletedAsync(key) >= Instances / 5, TimeSpan.FromSeconds(120), "a fifth of the instances completed");
             victim.KillHard();
         }
 
         var completedAtCrash = await CompletedAsync(key);
         Assert.True(completedAtCrash < Instances, "the kill happened mid-flight");
+        await using var replacement = await HostProcess.StartAsync(_runtime.ConnectionString, workers: 6);
 
-        await using (await HostProcess.StartAsync(_runtime.ConnectionString))
-        {
-            await Eventually.TrueAsync(async () => await CompletedAsync(key) == Instances, TimeSpan.FromSeconds(90), "every instance completed after the restart");
-            await AssertNothingPendingAsync(key);
-        }
-
-        await AssertEveryStepOnceAsync(key);
-    }
-
-    [Fact]
-    public async Task Two_server_processes_on_one_database_complete_every_instance_without_doing_a_step_twice()
-    {
-        var key = await StartInstancesAsync("twin");
-        await using var first = await HostProcess.StartAsync(_runtime.ConnectionString, workers: 6);
-        await using var second = await HostProcess.StartAsync(_runtime.ConnectionString, workers: 6);
-
-        await Eventually.TrueAsync(async () => await CompletedAsync(key) == Instances, TimeSpan.FromSeconds(90), "every instance completed");
+        await Eventually.TrueAsync(async () => await CompletedAsync(key) == Instances, TimeSpan.FromSeconds(150), "every instance completed after the kill");
         await AssertNothingPendingAsync(key);
-
         await AssertEveryStepOnceAsync(key);
-        Assert.Equal(Instances, await _runtime.ScalarAsync("SELECT count(DISTINCT job_id) FROM drill_calls"));
-        Assert.Equal(Instances, await _runtime.ScalarAsync("SELECT count(*) FROM drill_calls"));
-        Assert.Equal(2, await _runtime.ScalarAsync("SELECT count(DISTINCT pid) FROM drill_calls"));
+
+        // Handlers ran once per job, except a job the killed process was running when it died.
+        var calls = await _runtime.ScalarAsync("SELECT count(*) FROM drill_calls");
+        var distinct = await _runtime.ScalarAsync("SELECT count(DISTINCT job_id) FROM drill_calls");
+        var byVictim = await _runtime.ScalarAsync("SELECT count(*) FROM drill_calls WHERE pid = $1", victimPid);
+        Assert.Equal(Instances, distinct);
+        Assert.True(calls - distinct <= byVictim, $"{calls - distinct} repeated handler run(s) not explained by the kill");
+        Assert.True(await _runtime.ScalarAsync("SELECT count(DISTINCT pid) FROM drill_calls") >= 2, "both servers did work");
     }
 
     private async Task<string> StartInstancesAsync(string prefix)
@@ -64,7 +61,7 @@ public sealed class DrillTests(ITestOutputHelper output) : IAsyncLifetime
         var key = $"{prefix}_{Guid.NewGuid():N}"[..16];
         await _runtime.Deployments.DeployAsync(new DeploymentRequest(null, [new("drill.bpmn", Bpmn.TimerThenService(key, "PT2S", "drill.work"))]));
         var starts = Enumerable.Range(0, Instances).Select(i => _runtime.Commands.StartAsync(new StartInstanceRequest(key, BusinessKey: $"D-{i}")));
-        foreach (var chunk in starts.Chunk(50))
+        foreach (var chunk in starts.Chunk(8))
         {
             await Task.WhenAll(chunk);
         }

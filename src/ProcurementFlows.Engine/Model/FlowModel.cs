@@ -47,14 +47,18 @@ internal enum EventKind
 /// <summary>A value that is either literal text or a compiled <c>${...}</c> expression.</summary>
 internal sealed class ValueSource
 {
-    public ValueSource(string raw, Execution.ICompiledExpression? expression)
+    public ValueSource(string raw, Expressions.CompiledExpression? expression, bool isScript = false)
     {
         Raw = raw;
         Expression = expression;
+        IsScript = isScript;
     }
 
     public string Raw { get; }
-    public Execution.ICompiledExpression? Expression { get; }
+    public Expressions.CompiledExpression? Expression { get; }
+
+    /// <summary>JavaScript source (script conditions, script parameters) rather than <c>${...}</c> text.</summary>
+    public bool IsScript { get; }
     public bool IsLiteral => Expression is null;
 }
 
@@ -164,7 +168,7 @@ internal sealed class FlowNode
     public UserTaskDefinition? UserTask { get; set; }
     public ValueSource? Topic { get; set; }
     public string? RetryCycle { get; set; }
-    public Execution.ICompiledScript? Script { get; set; }
+    public Expressions.CompiledExpression? Script { get; set; }
     public string? ResultVariable { get; set; }
     public ValueSource? CalledElement { get; set; }
     public string CalledElementBinding { get; set; } = "latest";
@@ -179,5 +183,7 @@ internal sealed class FlowNode
     public bool MarksTaskEscalation { get; set; }
     /// <summary>Nodes reachable from this node inside the same scope (for inclusive joins).</summary>
     public System.Collections.BitArray? Reachable { get; set; }
+    /// <summary>This node's index in its scope's reachability bit arrays.</summary>
+    public int ReachIndex { get; set; }
     public bool IsWaitState { get; set; }
 }

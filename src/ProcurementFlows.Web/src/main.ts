@@ -34,6 +34,11 @@ function homeFor(): string {
   return '/cases';
 }
 
+/** The server's sign-in page sets the session cookie and sends the user back here. */
+function toSignIn(): void {
+  location.assign(api.auth.signInUrl(location.pathname + location.search));
+}
+
 async function boot(): Promise<void> {
   const app = document.getElementById('app')!;
   const navList = h('ul', { className: 'nav-links' });
@@ -75,7 +80,7 @@ async function boot(): Promise<void> {
               await api.auth.signOut();
             } finally {
               session.set(null);
-              router.go('/signin');
+              location.assign('/signin');
             }
           },
         },
@@ -85,15 +90,16 @@ async function boot(): Promise<void> {
   };
 
   router.guard = (path) => {
-    if (path === '/signin') return undefined;
-    if (!session.user) return `/signin?return=${encodeURIComponent(location.pathname + location.search)}`;
+    if (!session.user) {
+      toSignIn();
+      return undefined;
+    }
     if (path === '/') return homeFor();
     return undefined;
   };
   router.onNavigate = renderChrome;
 
   router
-    .add('/signin', 'Sign in', lazy(() => import('./pages/signin')))
     .add('/designer', 'Designer', lazy(() => import('./pages/designer')))
     .add('/designer/:key/:version', 'Modeler', lazy(() => import('./pages/modeler')))
     .add('/designer/:key/:version/history', 'Version history', lazy(() => import('./pages/history')))
@@ -107,19 +113,23 @@ async function boot(): Promise<void> {
     });
 
   window.addEventListener(UNAUTHORIZED_EVENT, () => {
-    if (location.pathname === '/signin') return;
     session.set(null);
-    router.go(`/signin?return=${encodeURIComponent(location.pathname + location.search)}`);
+    toSignIn();
   });
 
   outlet.appendChild(loading('Signing in…'));
   try {
     await session.refresh();
-  } catch {
-    // The server is unreachable: the sign-in page shows the error when the user tries.
-    session.set(null);
+  } catch (e) {
+    clear(outlet);
+    outlet.appendChild(errorState(e, () => location.reload()));
+    return;
   }
   clear(outlet);
+  if (!session.user) {
+    toSignIn();
+    return;
+  }
   router.start();
 }
 

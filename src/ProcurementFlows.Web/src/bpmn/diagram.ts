@@ -5,6 +5,8 @@ import pfModdle from './pf-moddle.json';
 
 export interface Canvas {
   zoom(level: 'fit-viewport' | number, center?: 'auto'): number;
+  viewbox(box?: { x: number; y: number; width: number; height: number }): { x: number; y: number; width: number; height: number; outer: { width: number; height: number } };
+  scrollToElement(element: unknown): void;
   addMarker(elementId: string, marker: string): void;
   removeMarker(elementId: string, marker: string): void;
 }
@@ -23,6 +25,8 @@ export interface ElementRegistry {
 export interface DiagramElement {
   id: string;
   type: string;
+  x?: number;
+  y?: number;
   width?: number;
   height?: number;
   waypoints?: unknown[];
@@ -66,4 +70,37 @@ export function overlayBadge(text: string, className: string, title?: string): H
   el.textContent = text;
   if (title) el.title = title;
   return el;
+}
+
+/**
+ * Zooms to the part of a large diagram that matters (a case's path, the changed elements, the measured
+ * stages): the bounding box of `ids` with some margin, never closer than 1:1.
+ */
+export function focusOn(host: DiagramHost, ids: Iterable<string>): void {
+  const registry = host.get<ElementRegistry>('elementRegistry');
+  const canvas = host.get<Canvas>('canvas');
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const id of ids) {
+    const el = registry.get(id);
+    if (!el || el.x === undefined || el.y === undefined || !el.width || !el.height) continue;
+    minX = Math.min(minX, el.x);
+    minY = Math.min(minY, el.y);
+    maxX = Math.max(maxX, el.x + el.width);
+    maxY = Math.max(maxY, el.y + el.height);
+  }
+  if (!Number.isFinite(minX)) return;
+  const outer = canvas.viewbox().outer;
+  const margin = 80;
+  let width = Math.max(maxX - minX + 2 * margin, outer.width);
+  let height = Math.max(maxY - minY + 2 * margin, outer.height);
+  // Keep the container's aspect ratio so the box is centred, not stretched.
+  const ratio = outer.width / Math.max(1, outer.height);
+  if (width / height < ratio) width = height * ratio;
+  else height = width / ratio;
+  const cx = (minX + maxX) / 2;
+  const cy = (minY + maxY) / 2;
+  const full = canvas.viewbox();
+  // Never zoom out further than fitting the whole diagram would.
+  if (width > full.width && height > full.height) return;
+  canvas.viewbox({ x: cx - width / 2, y: cy - height / 2, width, height });
 }

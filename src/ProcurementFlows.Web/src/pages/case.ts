@@ -2,7 +2,7 @@
 // incidents, variables, and the audit trail with its verification result.
 import { api } from '../api/client';
 import type { InstanceDetail } from '../api/types';
-import { createViewer, overlayBadge, show, type Canvas, type DiagramHost, type ElementRegistry, type Overlays } from '../bpmn/diagram';
+import { createViewer, focusOn, overlayBadge, show, type Canvas, type DiagramHost, type ElementRegistry, type Overlays } from '../bpmn/diagram';
 import type { PageRender } from '../router';
 import { badge, clear, empty, errorState, facts, formatDate, formatValue, h, load, loading, pageHeader } from '../ui/dom';
 import { statusBadge } from './cases';
@@ -51,8 +51,9 @@ function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => voi
         if (bo.sourceRef && done.has(bo.sourceRef.id) && bo.targetRef && (done.has(bo.targetRef.id) || active.has(bo.targetRef.id))) canvas.addMarker(el.id, 'case-flow-taken');
       }
       for (const id of active) if (registry.get(id)) canvas.addMarker(id, 'case-active');
-      for (const t of instance.timers) if (registry.get(t.activityId)) overlays.add(t.activityId, 'case', { position: { bottom: 10, left: -10 }, html: overlayBadge('⏱', 'badge-timer', `Timer due ${formatDate(t.dueAt)}`) });
+      for (const t of instance.timers) if (registry.get(t.activityId)) overlays.add(t.activityId, 'case', { position: { bottom: 10, left: -10 }, html: overlayBadge('T', 'badge-timer', `Timer due ${formatDate(t.dueAt)}`) });
       for (const i of instance.incidents) if (registry.get(i.activityId)) overlays.add(i.activityId, 'case', { position: { top: -10, right: 10 }, html: overlayBadge('!', 'badge-error', i.message) });
+      focusOn(viewer, [...done, ...active]);
     } catch (e) {
       clear(diagram);
       diagram.appendChild(errorState(e));
@@ -97,7 +98,7 @@ function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => voi
         'section',
         { className: 'card', 'aria-labelledby': 'diagram-h' },
         h('h2', { id: 'diagram-h' }, 'Path'),
-        h('ul', { className: 'legend' }, h('li', null, h('span', { className: 'swatch case-completed' }), 'completed'), h('li', null, h('span', { className: 'swatch case-active' }), 'active'), h('li', null, '⏱ timer'), h('li', null, '! incident')),
+        h('ul', { className: 'legend' }, h('li', null, h('span', { className: 'swatch case-completed' }), 'completed'), h('li', null, h('span', { className: 'swatch case-active' }), 'active'), h('li', null, h('span', { className: 'diagram-badge badge-timer legend-badge' }, 'T'), 'timer'), h('li', null, h('span', { className: 'diagram-badge badge-error legend-badge' }, '!'), 'incident')),
         diagram,
       ),
       h(

@@ -3,7 +3,7 @@
 import { diff } from 'bpmn-js-differ';
 import { api } from '../api/client';
 import type { DefinitionSummary } from '../api/types';
-import { createViewer, type Canvas, type DiagramHost, type ElementRegistry } from '../bpmn/diagram';
+import { createViewer, focusOn, type Canvas, type DiagramHost, type ElementRegistry } from '../bpmn/diagram';
 import { navigate, type PageRender } from '../router';
 import { clear, empty, errorState, formatDate, h, load, loading, pageHeader } from '../ui/dom';
 
@@ -75,6 +75,9 @@ function renderHistory(definition: DefinitionSummary, to: number, requestedFrom:
         mark(v, Object.keys(result._changed), 'diff-changed');
         mark(v, Object.keys(result._layoutChanged), 'diff-layout');
       }
+      const touched = [...Object.keys(result._changed), ...Object.keys(result._layoutChanged)];
+      focusOn(a, [...touched, ...Object.keys(result._removed)]);
+      focusOn(b, [...touched, ...Object.keys(result._added)]);
       clear(summary);
       const rows: [string, string, string][] = [
         ...Object.keys(result._added).map((id): [string, string, string] => ['Added', id, '']),
@@ -89,7 +92,7 @@ function renderHistory(definition: DefinitionSummary, to: number, requestedFrom:
               'table',
               { className: 'table' },
               h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Change'), h('th', { scope: 'col' }, 'Element'), h('th', { scope: 'col' }, 'Properties'))),
-              h('tbody', null, ...rows.map(([kind, id, props]) => h('tr', { className: `diff-row-${kind.toLowerCase()}` }, h('td', null, kind), h('td', { className: 'mono' }, id), h('td', null, props)))),
+              h('tbody', null, ...rows.map(([kind, id, props]) => h('tr', { className: `diff-row-${kind.toLowerCase()}`, 'data-element-id': id }, h('td', null, kind), h('td', null, h('button', { type: 'button', className: 'link mono', onclick: () => { focusOn(a, [id]); focusOn(b, [id]); } }, id)), h('td', null, props)))),
             )
           : empty(from === to ? 'Pick an older version to compare with.' : 'The two versions are the same.'),
       );

@@ -2,7 +2,7 @@
 // incidents with retry, and SLA per stage as a table, a chart and a heat map over the diagram.
 import { api } from '../api/client';
 import type { DefinitionSummary, Incident, SlaReport, SupervisionOverview, TaskSummary } from '../api/types';
-import { createViewer, overlayBadge, show, type DiagramHost, type ElementRegistry, type Overlays } from '../bpmn/diagram';
+import { createViewer, focusOn, overlayBadge, show, type DiagramHost, type ElementRegistry, type Overlays } from '../bpmn/diagram';
 import { barChart } from '../charts/bars';
 import type { PageRender } from '../router';
 import { clear, describeError, empty, errorState, formatDate, formatDuration, h, load, loading, pageHeader, toast } from '../ui/dom';
@@ -165,6 +165,7 @@ function renderSla(report: SlaReport, definition: DefinitionSummary, setViewer: 
         overlays.add(s.activityId, 'heat', { position: { top: 0, left: 0 }, html: cell });
         overlays.add(s.activityId, 'heat', { position: { bottom: -4, left: 0 }, html: overlayBadge(`${Math.round(rate * 100)}% · ${formatDuration(s.averageSeconds)}`, 'heat-label') });
       }
+      focusOn(viewer, report.stages.map((s) => s.activityId));
     } catch (e) {
       clear(diagram);
       diagram.appendChild(errorState(e));
