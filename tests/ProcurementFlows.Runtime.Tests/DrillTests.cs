@@ -92,10 +92,24 @@ public sealed class DrillTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, await _runtime.ScalarAsync("SELECT count(*) FROM pf.service_jobs j JOIN pf.instances i ON i.id = j.instance_id WHERE i.definition_key = $1 AND j.status NOT IN ('completed')", key));
 
         // Hangfire jobs of the killed process run later as no-ops; none may stay behind.
-        await Eventually.TrueAsync(
-            async () => await _runtime.ScalarAsync("SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled')") == 0,
-            TimeSpan.FromSeconds(60),
-            "no Hangfire job is left scheduled, enqueued or processing");
+        try
+        {
+            await Eventually.TrueAsync(
+                async () => await _runtime.ScalarAsync("SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled')") == 0,
+                TimeSpan.FromSeconds(60),
+                "no Hangfire job is left scheduled, enqueued or processing");
+        }
+        finally
+        {
+            await using var states = _runtime.DataSource.CreateCommand(
+                "SELECT j.statename, count(*), count(q.id), count(q.fetchedat), min(q.fetchedat)::text, max(j.createdat)::text " +
+                "FROM hangfire.job j LEFT JOIN hangfire.jobqueue q ON q.jobid = j.id GROUP BY j.statename");
+            await using var reader = await states.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                output.WriteLine($"hangfire {reader.GetValue(0)}: {reader.GetValue(1)} jobs, {reader.GetValue(2)} queued, {reader.GetValue(3)} fetched (oldest {reader.GetValue(4)}), newest {reader.GetValue(5)}");
+            }
+        }
     }
 
     private async Task AssertEveryStepOnceAsync(string key)
