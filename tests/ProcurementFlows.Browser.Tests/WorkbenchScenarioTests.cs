@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Microsoft.Playwright;
 using ProcurementFlows.Browser.Tests.Infrastructure;
 
@@ -24,11 +25,15 @@ public sealed class WorkbenchScenarioTests(WorkbenchServer server, BrowserFixtur
         var latest = int.Parse((await row.Locator("td").Nth(1).InnerTextAsync()).TrimStart('v'), System.Globalization.CultureInfo.InvariantCulture);
         await session.ScreenshotAsync("designer-processes");
 
-        await row.GetByRole(AriaRole.Link, new() { Name = "Open" }).ClickAsync();
+        await row.GetByRole(AriaRole.Link, new() { Name = "Open", Exact = true }).ClickAsync();
         await page.WaitForURLAsync($"**/designer/procurement-case/{latest}");
-        var task = page.Locator("#modeler-canvas .djs-element.djs-shape[data-element-id='Task_ApproveRequirement']");
-        await task.WaitForAsync();
-        await task.ClickAsync();
+        await page.Locator("#modeler-canvas .djs-element.djs-shape[data-element-id='Task_ApproveRequirement']").WaitForAsync();
+        // Find the task the way a designer does in a large diagram: the search pad, by id, then Enter.
+        await page.Locator("#find-element").ClickAsync();
+        await page.Locator(".djs-search-input input").PressSequentiallyAsync("Task_ApproveRequirement");
+        await page.Locator(".djs-search-result").First.WaitForAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#modeler-canvas .djs-element.selected[data-element-id='Task_ApproveRequirement']").WaitForAsync();
 
         // Our own group is in the Camunda panel, showing the segregation rule of the shipped diagram.
         var pfGroup = page.Locator("[data-group-id='group-procurementflows']");
@@ -61,8 +66,8 @@ public sealed class WorkbenchScenarioTests(WorkbenchServer server, BrowserFixtur
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync($"v{next}");
 
         // The new version carries the change; the old one does not.
-        var xml = await page.APIRequest.GetAsync($"/api/definitions/procurement-case/versions/{next}/xml");
-        Assert.Contains("addBusinessDays(now(), 7, &apos;NO&apos;)", (await xml.TextAsync()).Replace("'", "&apos;", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal("${addBusinessDays(now(), 7, 'NO')}", await DueDateAsync(page, next));
+        Assert.Contains("addBusinessDays(now(), 5", await DueDateAsync(page, latest), StringComparison.Ordinal);
 
         await page.GotoAsync($"/designer/procurement-case/{next}/history");
         var changed = page.Locator("#diff-summary tr[data-element-id='Task_ApproveRequirement']");
@@ -93,7 +98,7 @@ public sealed class WorkbenchScenarioTests(WorkbenchServer server, BrowserFixtur
         var mine = TaskRow(page, businessKey, "Approve purchase");
         await mine.WaitForAsync();
         await session.ScreenshotAsync("inbox-mine");
-        await mine.GetByRole(AriaRole.Link, new() { Name = "Open" }).ClickAsync();
+        await mine.GetByRole(AriaRole.Link, new() { Name = "Open", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/tasks/"));
 
         // Submit with the required decision missing: the error is shown on the field.
@@ -159,6 +164,17 @@ public sealed class WorkbenchScenarioTests(WorkbenchServer server, BrowserFixtur
         await Assertions.Expect(mine.Locator(".badge:text('Escalated')")).ToBeVisibleAsync();
         await officer.ScreenshotAsync("inbox-reassigned");
         officer.AssertNoConsoleErrors();
+    }
+
+    private static async Task<string?> DueDateAsync(IPage page, int version)
+    {
+        var response = await page.APIRequest.GetAsync($"/api/definitions/procurement-case/versions/{version}/xml");
+        Assert.True(response.Ok, $"GET xml of v{version}: {response.Status}");
+        var camunda = XNamespace.Get("http://camunda.org/schema/1.0/bpmn");
+        return XDocument.Parse(await response.TextAsync())
+            .Descendants(XNamespace.Get("http://www.omg.org/spec/BPMN/20100524/MODEL") + "userTask")
+            .Single(t => (string?)t.Attribute("id") == "Task_ApproveRequirement")
+            .Attribute(camunda + "dueDate")?.Value;
     }
 
     private static ILocator TaskRow(IPage page, string businessKey, string taskName, string scope = "#task-list") =>

@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 namespace ProcurementFlows.Browser.Tests.Infrastructure;
 
 /// <summary>Signing in the way a person does: the workbench sends an anonymous visitor to the server's sign-in page.</summary>
@@ -14,6 +16,6 @@ public static class SignIn
         await page.Locator("button[type='submit']").ClickAsync();
         var expected = path.Split('?')[0];
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == expected);
-        await page.Locator(".topbar .user-name").WaitForAsync();
+        await page.Locator(".topbar").GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
     }
 }
