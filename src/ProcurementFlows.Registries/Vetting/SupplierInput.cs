@@ -163,7 +163,7 @@ public sealed record SupplierInput
             null or JsonValueKind.Null => null,
             JsonValueKind.String => node.GetValue<string>() is { Length: > 0 } s ? s : null,
             // Identifiers typed as numbers in a form (e.g. 923609016) are accepted as their digits.
-            JsonValueKind.Number when node.AsValue().TryGetValue<long>(out var number) => number.ToString(CultureInfo.InvariantCulture),
+            JsonValueKind.Number when long.TryParse(node.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) => number.ToString(CultureInfo.InvariantCulture),
             var kind => throw new InvalidVettingInputException(registry, $"'{VariableName}.{property}' must be a string, not {kind}."),
         };
     }
