@@ -18,6 +18,9 @@ public sealed class SandboxHost : IAsyncDisposable
         _app = app;
         BaseAddress = baseAddress;
         Options = options;
+        Faults = app.Services.GetRequiredService<SandboxFaults>();
+        Requests = app.Services.GetRequiredService<RequestJournal>();
+        Data = app.Services.GetRequiredService<SampleData>();
     }
 
     /// <summary>The sandbox root, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
@@ -27,13 +30,13 @@ public sealed class SandboxHost : IAsyncDisposable
     public SandboxOptions Options { get; }
 
     /// <summary>Fault rules; add one to make the next requests fail.</summary>
-    public SandboxFaults Faults => _app.Services.GetRequiredService<SandboxFaults>();
+    public SandboxFaults Faults { get; }
 
     /// <summary>Every request received.</summary>
-    public RequestJournal Requests => _app.Services.GetRequiredService<RequestJournal>();
+    public RequestJournal Requests { get; }
 
     /// <summary>The sample data served.</summary>
-    public SampleData Data => _app.Services.GetRequiredService<SampleData>();
+    public SampleData Data { get; }
 
     /// <summary>Starts a sandbox on 127.0.0.1 (port 0 picks a free port) and returns once it accepts requests.</summary>
     public static async Task<SandboxHost> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
