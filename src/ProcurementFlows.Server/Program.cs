@@ -1,7 +1,18 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "alive" }));
-app.Run();
+using ProcurementFlows.Server;
+using ProcurementFlows.Server.Hosting;
+using ProcurementFlows.Server.Identity;
 
-/// <summary>Entry point type, visible to WebApplicationFactory in tests.</summary>
-public partial class Program;
+if (ServerCommands.TryRun(args) is { } exitCode)
+{
+    return exitCode; // hash-password, probe
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddProcurementFlowsServer();
+
+var app = builder.Build();
+app.UseProcurementFlowsServer();
+app.MapProcurementFlowsOperations();
+app.MapProcurementFlowsIdentity();
+await app.RunAsync();
+return 0;

@@ -1,0 +1,54 @@
+namespace ProcurementFlows.Engine.Expressions.Sandbox;
+
+/// <summary>The script that hardens a fresh Jint engine before its first evaluation.</summary>
+internal static class SandboxPrelude
+{
+    /// <summary>
+    /// A function (limit, maxLength) that (1) guards the string builders that can allocate without running a
+    /// statement (repeat, padStart, padEnd, join, concat) by calling <c>limit(n)</c>, which throws a CLR
+    /// exception script cannot catch; (2) removes binary buffers (ArrayBuffer, typed arrays, …), weak references
+    /// and ShadowRealm (a fresh realm would have unfrozen intrinsics); (3) deep-freezes every object reachable
+    /// from the global object, including the hidden intrinsic prototypes, so that no evaluation can leave state
+    /// (prototype pollution, new globals) behind for the next one.
+    /// </summary>
+    public const string Source = """
+(function (limit, maxLength) {
+  'use strict';
+  const sp = String.prototype, ap = Array.prototype;
+  const origRepeat = sp.repeat, origPadStart = sp.padStart, origPadEnd = sp.padEnd, origJoin = ap.join, origConcat = sp.concat;
+  const check = (n) => { if (n > maxLength) limit(n); };
+  const define = (o, name, fn) => Object.defineProperty(o, name, { value: fn, writable: true, configurable: true, enumerable: false });
+  define(sp, 'repeat', function repeat(count) { const n = Math.floor(Number(count)); if (n > 0) check(String(this).length * n); return origRepeat.call(this, count); });
+  define(sp, 'padStart', function padStart(length, fill) { check(Number(length)); return origPadStart.call(this, length, fill); });
+  define(sp, 'padEnd', function padEnd(length, fill) { check(Number(length)); return origPadEnd.call(this, length, fill); });
+  define(sp, 'concat', function concat(...parts) { let n = String(this).length; for (const p of parts) { n += String(p).length; check(n); } return origConcat.apply(this, parts); });
+  define(ap, 'join', function join(separator) {
+    const o = Object(this), len = Math.min(Number(o.length) || 0, 4294967295);
+    const sepLength = separator === undefined ? 1 : String(separator).length;
+    let n = 0;
+    for (let i = 0; i < len; i++) { const e = o[i]; n += (e === undefined || e === null ? 0 : String(e).length) + sepLength; check(n); }
+    return origJoin.call(this, separator);
+  });
+  for (const name of ['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
+                      'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array',
+                      'BigInt64Array', 'BigUint64Array', 'WeakRef', 'FinalizationRegistry', 'ShadowRealm']) {
+    delete globalThis[name];
+  }
+  const seen = new Set();
+  const stack = [globalThis, function* () {}, async function () {}, async function* () {}, [][Symbol.iterator](),
+                 new Map().entries(), new Set().values(), ''[Symbol.iterator](), /x/[Symbol.matchAll]('x'), (function* () {})()];
+  while (stack.length) {
+    const o = stack.pop();
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
+    seen.add(o);
+    Object.freeze(o);
+    for (const key of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      if (d) { if ('value' in d) stack.push(d.value); if (d.get) stack.push(d.get); if (d.set) stack.push(d.set); }
+    }
+    stack.push(Object.getPrototypeOf(o));
+  }
+  return seen.size;
+})
+""";
+}

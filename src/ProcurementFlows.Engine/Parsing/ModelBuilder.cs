@@ -1,0 +1,1363 @@
+using System.Collections;
+using System.Globalization;
+using System.Xml;
+using System.Xml.Linq;
+using ProcurementFlows.Engine.Execution;
+using ProcurementFlows.Engine.Expressions;
+using ProcurementFlows.Engine.Model;
+
+namespace ProcurementFlows.Engine.Parsing;
+
+/// <summary>Turns a BPMN definitions element into compiled processes plus diagnostics (every problem at once).</summary>
+internal sealed class ModelBuilder
+{
+    private static readonly XNamespace M = BpmnNames.Model;
+    private static readonly XNamespace C = BpmnNames.Camunda;
+    private static readonly XNamespace Pf = BpmnNames.Pf;
+
+    private readonly XElement root;
+    private readonly BpmnParserOptions options;
+    private readonly List<BpmnDiagnostic> diagnostics = [];
+    private readonly SortedDictionary<string, int> counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> messages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Code, string? Name)> errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> escalations = new(StringComparer.Ordinal);
+    private readonly HashSet<string> definitionIds = new(StringComparer.Ordinal);
+    private readonly bool native;
+    private readonly string? foreignReason;
+
+    // Per-process context.
+    private bool executable;
+    private List<FlowNode> nodes = [];
+    private List<(SequenceFlow Flow, string? Source, string? Target, XElement El)> flows = [];
+    private Dictionary<string, (FlowNode Node, XElement El)> nodeById = new(StringComparer.Ordinal);
+    private Dictionary<string, string> defaultFlows = new(StringComparer.Ordinal);
+    private Dictionary<string, string> attachedTo = new(StringComparer.Ordinal);
+    private int processErrors;
+
+    public ModelBuilder(XElement root, BpmnParserOptions options)
+    {
+        this.root = root;
+        this.options = options;
+        foreignReason = DetectForeignDialect(root);
+        native = foreignReason is null;
+    }
+
+    private DiagnosticSeverity ExecSeverity => executable && native && options.StrictExecutableValidation ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
+
+    public CompilationResult Build()
+    {
+        Count(root);
+        foreach (var child in root.Elements())
+        {
+            if (child.Name.Namespace != M)
+            {
+                continue;
+            }
+
+            switch (child.Name.LocalName)
+            {
+                case "message":
+                    messages[Id(child) ?? ""] = (string?)child.Attribute("name") ?? Id(child) ?? "";
+                    break;
+                case "error":
+                    errors[Id(child) ?? ""] = ((string?)child.Attribute("errorCode"), (string?)child.Attribute("name"));
+                    break;
+                case "escalation":
+                    escalations[Id(child) ?? ""] = (string?)child.Attribute("escalationCode");
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        var processes = new List<CompiledProcess>();
+        var summaries = new List<ProcessSummary>();
+        foreach (var child in root.Elements())
+        {
+            if (child.Name.Namespace != M)
+            {
+                continue;
+            }
+
+            if (child.Name.LocalName == "process")
+            {
+                var p = ReadProcess(child, summaries);
+                if (p is not null)
+                {
+                    processes.Add(p);
+                }
+            }
+            else
+            {
+                ReadGeneric(child);
+            }
+        }
+
+        if (summaries.Count == 0)
+        {
+            Add(DiagnosticSeverity.Warning, "bpmn.no-process", "The definitions contain no process.", root);
+        }
+
+        return new CompilationResult(processes, diagnostics, new BpmnModelSummary(counts, summaries, (string?)root.Attribute("targetNamespace")));
+    }
+
+    private static string? DetectForeignDialect(XElement root)
+    {
+        foreach (var a in root.Attributes())
+        {
+            if (a.IsNamespaceDeclaration && a.Value == BpmnNames.Zeebe)
+            {
+                return "it declares the Zeebe (Camunda 8) namespace";
+            }
+        }
+
+        var platform = (string?)root.Attribute(XName.Get("executionPlatform", BpmnNames.Modeler));
+        if (platform is not null && !platform.Contains("Camunda Platform", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"it targets the execution platform '{platform}'";
+        }
+
+        var exporter = (string?)root.Attribute("exporter");
+        if (exporter is not null &&
+            !exporter.Contains("Camunda", StringComparison.OrdinalIgnoreCase) &&
+            !exporter.Contains("bpmn-js", StringComparison.OrdinalIgnoreCase) &&
+            !exporter.Contains("ProcurementFlows", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"it was exported by '{exporter}', not a Camunda 7 / bpmn-js modeler";
+        }
+
+        return null;
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    private CompiledProcess? ReadProcess(XElement el, List<ProcessSummary> summaries)
+    {
+        Count(el);
+        var id = Id(el);
+        executable = string.Equals((string?)el.Attribute("isExecutable"), "true", StringComparison.OrdinalIgnoreCase);
+        nodes = [];
+        flows = [];
+        nodeById = new(StringComparer.Ordinal);
+        defaultFlows = new(StringComparer.Ordinal);
+        attachedTo = new(StringComparer.Ordinal);
+        processErrors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+        var line = Line(el);
+        if (id is null)
+        {
+            Add(DiagnosticSeverity.Error, "bpmn.missing-id", "A process has no id.", el);
+            id = "";
+        }
+
+        summaries.Add(new ProcessSummary(id, (string?)el.Attribute("name"), executable, line ?? 0));
+        if (!executable)
+        {
+            Add(DiagnosticSeverity.Info, "process.not-executable", $"Process '{id}' is not executable (isExecutable is not \"true\"); it is read for inspection only and cannot be started.", el, id);
+        }
+        else if (!native)
+        {
+            Add(DiagnosticSeverity.Warning, "process.foreign-dialect", $"Process '{id}' is marked executable but {foreignReason}; execution findings are reported as warnings and the process cannot be started.", el, id);
+        }
+
+        var scope = new FlowScope { Id = id };
+        ReadContainer(el, scope);
+        var flowMap = Link(scope);
+        Validate(scope);
+        if (diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error) > processErrors)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            nodes[i].Index = i;
+        }
+
+        ComputeReachability(scope);
+        var blocked = !executable ? "not executable" : !native ? "foreign dialect: " + foreignReason : HasExecWarnings() ? "has unsupported elements" : null;
+        return new CompiledProcess(id, (string?)el.Attribute("name"), executable, scope, nodes, flowMap, blocked);
+    }
+
+    private bool HasExecWarnings()
+    {
+        for (var i = processErrors; i < diagnostics.Count; i++)
+        {
+            if (diagnostics[i].Severity == DiagnosticSeverity.Warning && diagnostics[i].Code.StartsWith("unsupported", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ReadContainer(XElement el, FlowScope scope)
+    {
+        foreach (var child in el.Elements())
+        {
+            if (child.Name.Namespace != M)
+            {
+                continue;
+            }
+
+            var local = child.Name.LocalName;
+            if (BpmnNames.FlowNodes.TryGetValue(local, out var kind))
+            {
+                ReadFlowNode(child, kind, scope);
+            }
+            else if (local == "sequenceFlow")
+            {
+                ReadSequenceFlow(child);
+            }
+            else if (local is "multiInstanceLoopCharacteristics" or "standardLoopCharacteristics" || BpmnNames.EventDefinitions.ContainsKey(local))
+            {
+                // Handled by the owning flow node.
+                continue;
+            }
+            else
+            {
+                ReadGeneric(child);
+            }
+        }
+    }
+
+    private void ReadGeneric(XElement el)
+    {
+        var local = el.Name.LocalName;
+        if (!BpmnNames.Descriptive.Contains(local) && !BpmnNames.FlowNodes.ContainsKey(local) && !BpmnNames.EventDefinitions.ContainsKey(local))
+        {
+            Add(executable ? ExecSeverity : DiagnosticSeverity.Warning, "bpmn.unknown-element", $"Unknown BPMN element <{local}>.", el, Id(el));
+            return;
+        }
+
+        Count(el);
+        if (local == "extensionElements")
+        {
+            return;
+        }
+
+        foreach (var child in el.Elements())
+        {
+            if (child.Name.Namespace == M)
+            {
+                ReadGeneric(child);
+            }
+        }
+    }
+
+    private void ReadSequenceFlow(XElement el)
+    {
+        Count(el);
+        var id = Id(el) ?? "";
+        if (id.Length == 0)
+        {
+            Add(DiagnosticSeverity.Error, "bpmn.missing-id", "A sequence flow has no id.", el);
+        }
+
+        var li = (IXmlLineInfo)el;
+        var flow = new SequenceFlow { Id = id, Name = (string?)el.Attribute("name"), Line = li.LineNumber, Column = li.LinePosition };
+        foreach (var child in el.Elements())
+        {
+            if (child.Name.Namespace != M)
+            {
+                continue;
+            }
+
+            if (child.Name.LocalName == "conditionExpression")
+            {
+                Count(child);
+                flow.Condition = Condition(child, id);
+            }
+            else
+            {
+                ReadGeneric(child);
+            }
+        }
+
+        flows.Add((flow, (string?)el.Attribute("sourceRef"), (string?)el.Attribute("targetRef"), el));
+    }
+
+    private ValueSource? Condition(XElement el, string elementId)
+    {
+        var text = el.Value.Trim();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        var language = (string?)el.Attribute("language");
+        if (language is not null && IsJavaScript(language))
+        {
+            return Compile(text, elementId, el, script: true);
+        }
+
+        if (language is not null && !language.Contains("juel", StringComparison.OrdinalIgnoreCase))
+        {
+            Add(ExecSeverity, "unsupported.expression-language", $"Condition language '{language}' is not supported; use ${{...}} (JavaScript).", el, elementId);
+            return new ValueSource(text, null);
+        }
+
+        if (!text.Contains("${", StringComparison.Ordinal) && !text.Contains("#{", StringComparison.Ordinal))
+        {
+            Add(ExecSeverity, "condition.not-expression", $"Condition '{text}' is not an expression; write it as ${{...}}.", el, elementId);
+            return new ValueSource(text, null);
+        }
+
+        return Value(text, elementId, el);
+    }
+
+    private static bool IsJavaScript(string language) =>
+        language.Equals("javascript", StringComparison.OrdinalIgnoreCase) ||
+        language.Equals("js", StringComparison.OrdinalIgnoreCase) ||
+        language.Equals("ecmascript", StringComparison.OrdinalIgnoreCase) ||
+        language.Equals("text/javascript", StringComparison.OrdinalIgnoreCase);
+
+    // ---------------------------------------------------------------- flow nodes
+
+    private void ReadFlowNode(XElement el, NodeKind kind, FlowScope scope)
+    {
+        Count(el);
+        var id = Id(el);
+        if (id is null)
+        {
+            Add(DiagnosticSeverity.Error, "bpmn.missing-id", $"A <{el.Name.LocalName}> has no id.", el);
+            id = "";
+        }
+
+        if (kind == NodeKind.SubProcess && (string?)el.Attribute("triggeredByEvent") == "true")
+        {
+            kind = NodeKind.EventSubProcess;
+        }
+
+        var li = (IXmlLineInfo)el;
+        var node = new FlowNode
+        {
+            Id = id,
+            Name = (string?)el.Attribute("name"),
+            Kind = kind,
+            TypeName = el.Name.LocalName,
+            Line = li.LineNumber,
+            Column = li.LinePosition,
+            Scope = scope,
+        };
+
+        if (id.Length > 0 && !nodeById.TryAdd(id, (node, el)))
+        {
+            Add(DiagnosticSeverity.Error, "bpmn.duplicate-id", $"The id '{id}' is used more than once.", el, id);
+        }
+
+        nodes.Add(node);
+        scope.Nodes.Add(node);
+        if ((string?)el.Attribute("default") is { } def)
+        {
+            defaultFlows[id] = def;
+        }
+
+        if (kind == NodeKind.BoundaryEvent)
+        {
+            attachedTo[id] = (string?)el.Attribute("attachedToRef") ?? "";
+            node.CancelActivity = (string?)el.Attribute("cancelActivity") != "false";
+            node.MarksTaskEscalation = (string?)el.Attribute(Pf + "taskEscalation") == "true";
+        }
+
+        if (kind == NodeKind.StartEvent)
+        {
+            node.IsInterruptingStart = (string?)el.Attribute("isInterrupting") != "false";
+        }
+
+        var isContainer = kind is NodeKind.SubProcess or NodeKind.EventSubProcess or NodeKind.Transaction or NodeKind.AdHocSubProcess;
+        if (isContainer)
+        {
+            node.Inner = new FlowScope { Id = id, Owner = node };
+        }
+
+        EventDefinition? eventDef = null;
+        var eventDefs = 0;
+        foreach (var child in el.Elements())
+        {
+            if (child.Name.Namespace != M)
+            {
+                continue;
+            }
+
+            var local = child.Name.LocalName;
+            if (BpmnNames.EventDefinitions.TryGetValue(local, out var ek))
+            {
+                Count(child);
+                eventDefs++;
+                eventDef = ReadEventDefinition(child, ek, node);
+            }
+            else if (local == "multiInstanceLoopCharacteristics")
+            {
+                Count(child);
+                node.MultiInstance = ReadMultiInstance(child, node);
+            }
+            else if (local == "standardLoopCharacteristics")
+            {
+                Count(child);
+                foreach (var c in child.Elements())
+                {
+                    if (c.Name.Namespace == M)
+                    {
+                        ReadGeneric(c);
+                    }
+                }
+
+                Add(ExecSeverity, "unsupported.standard-loop", "Standard loops are not supported; use multi-instance or a gateway loop.", child, id);
+            }
+            else if (local == "extensionElements")
+            {
+                Count(child);
+                ReadExtensions(child, node);
+            }
+            else if (local == "script" && kind == NodeKind.ScriptTask)
+            {
+                Count(child);
+            }
+            else if (isContainer && BpmnNames.FlowNodes.TryGetValue(local, out var innerKind))
+            {
+                ReadFlowNode(child, innerKind, node.Inner!);
+            }
+            else if (isContainer && local == "sequenceFlow")
+            {
+                ReadSequenceFlow(child);
+            }
+            else
+            {
+                ReadGeneric(child);
+            }
+        }
+
+        if (eventDefs > 1)
+        {
+            Add(ExecSeverity, "unsupported.multiple-event-definitions", "Events with several event definitions are not supported.", el, id);
+        }
+
+        node.Event = eventDef ?? (kind is NodeKind.StartEvent or NodeKind.EndEvent or NodeKind.IntermediateCatchEvent or NodeKind.IntermediateThrowEvent or NodeKind.BoundaryEvent
+            ? new EventDefinition { Kind = EventKind.None }
+            : null);
+
+        ReadAttributes(el, node);
+    }
+
+    private void ReadAttributes(XElement el, FlowNode node)
+    {
+        var id = node.Id;
+        switch (node.Kind)
+        {
+            case NodeKind.UserTask:
+                var formKey = (string?)el.Attribute(C + "formKey") ?? (string?)el.Attribute(C + "formRef");
+                node.UserTask = new UserTaskDefinition
+                {
+                    Assignee = Value((string?)el.Attribute(C + "assignee"), id, el),
+                    CandidateUsers = Value((string?)el.Attribute(C + "candidateUsers"), id, el),
+                    CandidateGroups = Value((string?)el.Attribute(C + "candidateGroups"), id, el),
+                    DueDate = Value((string?)el.Attribute(C + "dueDate"), id, el),
+                    FollowUpDate = Value((string?)el.Attribute(C + "followUpDate"), id, el),
+                    Priority = Value((string?)el.Attribute(C + "priority"), id, el),
+                    FormKey = formKey,
+                    Calendar = (string?)el.Attribute(Pf + "calendar"),
+                    NotCompletedBy = SplitNames((string?)el.Attribute(Pf + "notCompletedBy")),
+                };
+                if (node.UserTask.Priority is { IsLiteral: true } p && !int.TryParse(p.Raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                {
+                    Add(ExecSeverity, "userTask.invalid-priority", $"Priority '{p.Raw}' is not an integer.", el, id);
+                }
+
+                break;
+            case NodeKind.ServiceTask or NodeKind.SendTask or NodeKind.BusinessRuleTask:
+                ReadExternal(el, node);
+                break;
+            case NodeKind.ReceiveTask:
+                node.Event = new EventDefinition
+                {
+                    Kind = EventKind.Message,
+                    MessageName = MessageName((string?)el.Attribute("messageRef"), el, id, required: true),
+                    CorrelationKey = Value((string?)el.Attribute(Pf + "correlationKey"), id, el),
+                };
+                break;
+            case NodeKind.ScriptTask:
+                ReadScript(el, node);
+                break;
+            case NodeKind.CallActivity:
+                var called = (string?)el.Attribute("calledElement");
+                if (string.IsNullOrWhiteSpace(called))
+                {
+                    Add(ExecSeverity, "callActivity.no-called-element", "The call activity has no calledElement.", el, id);
+                }
+                else
+                {
+                    node.CalledElement = Value(called, id, el);
+                }
+
+                node.CalledElementBinding = (string?)el.Attribute(C + "calledElementBinding") ?? "latest";
+                if ((string?)el.Attribute(C + "calledElementVersion") is { } v)
+                {
+                    if (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ver))
+                    {
+                        node.CalledElementVersion = ver;
+                    }
+                    else
+                    {
+                        Add(ExecSeverity, "callActivity.invalid-version", $"calledElementVersion '{v}' is not an integer.", el, id);
+                    }
+                }
+
+                if (node.CalledElementBinding is not ("latest" or "version" or "deployment" or "versionTag"))
+                {
+                    Add(ExecSeverity, "callActivity.invalid-binding", $"calledElementBinding '{node.CalledElementBinding}' is not supported.", el, id);
+                }
+
+                break;
+            case NodeKind.ComplexGateway or NodeKind.Transaction or NodeKind.AdHocSubProcess:
+                Add(ExecSeverity, "unsupported.element", $"<{el.Name.LocalName}> is not supported by this engine.", el, id);
+                break;
+            default:
+                break;
+        }
+
+        if (node.Kind != NodeKind.UserTask && (string?)el.Attribute(Pf + "notCompletedBy") is not null)
+        {
+            Add(DiagnosticSeverity.Warning, "pf.misplaced", "pf:notCompletedBy only applies to user tasks.", el, id);
+        }
+    }
+
+    private void ReadExternal(XElement el, FlowNode node)
+    {
+        var id = node.Id;
+        var type = (string?)el.Attribute(C + "type");
+        if (type == "external")
+        {
+            var topic = (string?)el.Attribute(C + "topic");
+            if (string.IsNullOrWhiteSpace(topic))
+            {
+                Add(ExecSeverity, "serviceTask.no-topic", "An external service task needs camunda:topic.", el, id);
+            }
+            else
+            {
+                node.Topic = Value(topic, id, el);
+            }
+
+            node.RetryCycle ??= null;
+            return;
+        }
+
+        if (node.Kind == NodeKind.SendTask)
+        {
+            var msg = (string?)el.Attribute("messageRef");
+            node.Event = new EventDefinition
+            {
+                Kind = EventKind.Message,
+                MessageName = MessageName(msg, el, id, required: true),
+                CorrelationKey = Value((string?)el.Attribute(Pf + "correlationKey"), id, el),
+            };
+            return;
+        }
+
+        if (type is not null || el.Attribute(C + "class") is not null || el.Attribute(C + "expression") is not null ||
+            el.Attribute(C + "delegateExpression") is not null || el.Attribute(C + "decisionRef") is not null)
+        {
+            Add(ExecSeverity, "unsupported.implementation", $"<{el.Name.LocalName}> implementations other than camunda:type=\"external\" (Java classes, delegate expressions, connectors, DMN) are not supported.", el, id);
+        }
+        else
+        {
+            Add(ExecSeverity, "activity.no-implementation", $"<{el.Name.LocalName}> needs camunda:type=\"external\" and camunda:topic.", el, id);
+        }
+    }
+
+    private void ReadScript(XElement el, FlowNode node)
+    {
+        var id = node.Id;
+        node.ResultVariable = (string?)el.Attribute(C + "resultVariable");
+        var format = (string?)el.Attribute("scriptFormat");
+        if (format is null || !IsJavaScript(format))
+        {
+            Add(ExecSeverity, "scriptTask.unsupported-format", $"Script format '{format}' is not supported; only JavaScript runs.", el, id);
+            return;
+        }
+
+        if (el.Attribute(C + "resource") is not null)
+        {
+            Add(ExecSeverity, "scriptTask.external-resource", "External script resources are not supported; inline the script.", el, id);
+            return;
+        }
+
+        var script = el.Element(M + "script")?.Value;
+        if (string.IsNullOrWhiteSpace(script))
+        {
+            Add(ExecSeverity, "scriptTask.empty", "The script task has no script.", el, id);
+            return;
+        }
+
+        var compiled = ExpressionCompiler.CompileScript(script, id);
+        if (compiled.Diagnostic is { } d)
+        {
+            Add(ExecSeverity, d.Code, $"The script does not parse: {d.Message}", el, id);
+        }
+        else
+        {
+            node.Script = compiled.Expression;
+        }
+    }
+
+    private EventDefinition ReadEventDefinition(XElement el, EventKind kind, FlowNode node)
+    {
+        var id = node.Id;
+        foreach (var c in el.Elements())
+        {
+            if (c.Name.Namespace == M && c.Name.LocalName is not ("timeDate" or "timeDuration" or "timeCycle"))
+            {
+                ReadGeneric(c);
+            }
+        }
+
+        switch (kind)
+        {
+            case EventKind.Timer:
+                TimerDefinition? timer = null;
+                foreach (var c in el.Elements())
+                {
+                    if (c.Name.Namespace != M)
+                    {
+                        continue;
+                    }
+
+                    var tk = c.Name.LocalName switch
+                    {
+                        "timeDate" => TimerKind.Date,
+                        "timeDuration" => TimerKind.Duration,
+                        "timeCycle" => TimerKind.Cycle,
+                        _ => (TimerKind?)null,
+                    };
+                    if (tk is null)
+                    {
+                        continue;
+                    }
+
+                    Count(c);
+                    var text = c.Value.Trim();
+                    if (text.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var value = Value(text, id, c)!;
+                    if (value.IsLiteral && !TimerMath.IsValid(tk.Value, text))
+                    {
+                        Add(ExecSeverity, "timer.invalid", $"'{text}' is not a valid ISO 8601 {c.Name.LocalName}.", c, id);
+                    }
+
+                    timer = new TimerDefinition { Kind = tk.Value, Value = value, Calendar = (string?)el.Attribute(Pf + "calendar") ?? (string?)el.Parent?.Attribute(Pf + "calendar") };
+                }
+
+                if (timer is null)
+                {
+                    Add(ExecSeverity, "timer.no-definition", "The timer has no timeDate, timeDuration or timeCycle.", el, id);
+                }
+
+                return new EventDefinition { Kind = kind, Timer = timer };
+            case EventKind.Message:
+                return new EventDefinition
+                {
+                    Kind = kind,
+                    MessageName = MessageName((string?)el.Attribute("messageRef"), el, id, required: node.Kind != NodeKind.EndEvent && node.Kind != NodeKind.IntermediateThrowEvent || true),
+                    CorrelationKey = Value((string?)el.Attribute(Pf + "correlationKey") ?? (string?)el.Parent?.Attribute(Pf + "correlationKey"), id, el),
+                };
+            case EventKind.Error:
+                var errorRef = (string?)el.Attribute("errorRef");
+                string? code = null;
+                if (errorRef is not null)
+                {
+                    if (errors.TryGetValue(errorRef, out var e))
+                    {
+                        code = e.Code ?? e.Name ?? errorRef;
+                    }
+                    else
+                    {
+                        Add(ExecSeverity, "error.unknown-ref", $"errorRef '{errorRef}' names no <error>.", el, id);
+                    }
+                }
+                else if (node.Kind == NodeKind.EndEvent)
+                {
+                    Add(ExecSeverity, "error.no-ref", "An error end event needs an errorRef with an errorCode.", el, id);
+                }
+
+                return new EventDefinition { Kind = kind, ErrorCode = code, ErrorCodeVariable = (string?)el.Attribute(C + "errorCodeVariable") };
+            case EventKind.Escalation:
+                var escRef = (string?)el.Attribute("escalationRef");
+                string? escCode = null;
+                if (escRef is not null)
+                {
+                    if (escalations.TryGetValue(escRef, out var ec))
+                    {
+                        escCode = ec ?? escRef;
+                    }
+                    else
+                    {
+                        Add(ExecSeverity, "escalation.unknown-ref", $"escalationRef '{escRef}' names no <escalation>.", el, id);
+                    }
+                }
+                else if (node.Kind is NodeKind.EndEvent or NodeKind.IntermediateThrowEvent)
+                {
+                    Add(ExecSeverity, "escalation.no-ref", "An escalation throw event needs an escalationRef.", el, id);
+                }
+
+                return new EventDefinition { Kind = kind, EscalationCode = escCode };
+            case EventKind.Link:
+                var linkName = (string?)el.Attribute("name");
+                if (string.IsNullOrEmpty(linkName))
+                {
+                    Add(ExecSeverity, "link.no-name", "A link event needs a name.", el, id);
+                }
+
+                return new EventDefinition { Kind = kind, LinkName = linkName };
+            case EventKind.Terminate:
+                return new EventDefinition { Kind = kind };
+            default:
+                Add(ExecSeverity, "unsupported.event-definition", $"<{el.Name.LocalName}> is not supported by this engine.", el, id);
+                return new EventDefinition { Kind = kind };
+        }
+    }
+
+    private string? MessageName(string? messageRef, XElement el, string id, bool required)
+    {
+        if (messageRef is null)
+        {
+            if (required)
+            {
+                Add(ExecSeverity, "message.no-ref", "The message event or task has no messageRef.", el, id);
+            }
+
+            return null;
+        }
+
+        if (messages.TryGetValue(messageRef, out var name))
+        {
+            return name;
+        }
+
+        Add(ExecSeverity, "message.unknown-ref", $"messageRef '{messageRef}' names no <message>.", el, id);
+        return messageRef;
+    }
+
+    private MultiInstanceDefinition ReadMultiInstance(XElement el, FlowNode node)
+    {
+        var id = node.Id;
+        ValueSource? cardinality = null;
+        ValueSource? completion = null;
+        foreach (var c in el.Elements())
+        {
+            if (c.Name.Namespace != M)
+            {
+                continue;
+            }
+
+            if (c.Name.LocalName == "loopCardinality")
+            {
+                Count(c);
+                cardinality = Value(c.Value.Trim(), id, c);
+            }
+            else if (c.Name.LocalName == "completionCondition")
+            {
+                Count(c);
+                completion = Value(c.Value.Trim(), id, c);
+            }
+            else
+            {
+                ReadGeneric(c);
+            }
+        }
+
+        var collection = (string?)el.Attribute(C + "collection");
+        var mi = new MultiInstanceDefinition
+        {
+            IsSequential = (string?)el.Attribute("isSequential") == "true",
+            Cardinality = cardinality,
+            Collection = collection is null ? null : Value(collection, id, el),
+            ElementVariable = (string?)el.Attribute(C + "elementVariable"),
+            CompletionCondition = completion,
+        };
+        if (mi.Cardinality is null && mi.Collection is null)
+        {
+            Add(ExecSeverity, "multiInstance.no-cardinality", "Multi-instance needs loopCardinality or camunda:collection.", el, id);
+        }
+
+        if (mi.Cardinality is { IsLiteral: true } card && !int.TryParse(card.Raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            Add(ExecSeverity, "multiInstance.invalid-cardinality", $"loopCardinality '{card.Raw}' is not an integer or expression.", el, id);
+        }
+
+        return mi;
+    }
+
+    private void ReadExtensions(XElement ext, FlowNode node)
+    {
+        var id = node.Id;
+        var inputs = new List<IoParameter>();
+        var outputs = new List<IoParameter>();
+        var ins = new List<CallMapping>();
+        var outs = new List<CallMapping>();
+        foreach (var c in ext.Elements())
+        {
+            if (c.Name.Namespace == Pf && c.Name.LocalName == "notCompletedBy")
+            {
+                continue;
+            }
+
+            if (c.Name.Namespace != C)
+            {
+                continue;
+            }
+
+            switch (c.Name.LocalName)
+            {
+                case "inputOutput":
+                    foreach (var p in c.Elements())
+                    {
+                        if (p.Name == C + "inputParameter")
+                        {
+                            inputs.Add(ReadParameter(p, id));
+                        }
+                        else if (p.Name == C + "outputParameter")
+                        {
+                            outputs.Add(ReadParameter(p, id));
+                        }
+                    }
+
+                    break;
+                case "in" or "out":
+                    var mapping = new CallMapping
+                    {
+                        Source = (string?)c.Attribute("source"),
+                        SourceExpression = Value((string?)c.Attribute("sourceExpression"), id, c),
+                        Target = (string?)c.Attribute("target"),
+                        AllVariables = (string?)c.Attribute("variables") == "all",
+                        Local = (string?)c.Attribute("local") == "true",
+                        BusinessKey = Value((string?)c.Attribute("businessKey"), id, c),
+                    };
+                    if (!mapping.AllVariables && mapping.BusinessKey is null && mapping.Target is null)
+                    {
+                        Add(ExecSeverity, "callActivity.mapping-no-target", $"camunda:{c.Name.LocalName} needs a target (or variables=\"all\" / businessKey).", c, id);
+                    }
+
+                    if (!mapping.AllVariables && mapping.BusinessKey is null && mapping.Source is null && mapping.SourceExpression is null)
+                    {
+                        Add(ExecSeverity, "callActivity.mapping-no-source", $"camunda:{c.Name.LocalName} needs a source or sourceExpression.", c, id);
+                    }
+
+                    (c.Name.LocalName == "in" ? ins : outs).Add(mapping);
+                    break;
+                case "failedJobRetryTimeCycle":
+                    var cycle = c.Value.Trim();
+                    if (!TimerMath.TryParseRetryCycle(cycle, out _, out _))
+                    {
+                        Add(ExecSeverity, "retry.invalid-cycle", $"failedJobRetryTimeCycle '{cycle}' is not like R3/PT10S.", c, id);
+                    }
+                    else
+                    {
+                        node.RetryCycle = cycle;
+                    }
+
+                    break;
+                case "executionListener" or "taskListener":
+                    Add(DiagnosticSeverity.Warning, "unsupported.listener", $"camunda:{c.Name.LocalName} is ignored (listeners run Java/scripts in Camunda).", c, id);
+                    break;
+                default:
+                    // camunda:properties, camunda:formData, camunda:field, ... are kept in the XML and ignored by execution.
+                    break;
+            }
+        }
+
+        node.Inputs = inputs;
+        node.Outputs = outputs;
+        node.CallIn = ins;
+        node.CallOut = outs;
+    }
+
+    private IoParameter ReadParameter(XElement p, string id)
+    {
+        var name = (string?)p.Attribute("name") ?? "";
+        if (name.Length == 0)
+        {
+            Add(ExecSeverity, "io.no-name", "An input/output parameter has no name.", p, id);
+        }
+
+        var list = p.Element(C + "list");
+        if (list is not null)
+        {
+            var values = new List<ValueSource>();
+            foreach (var v in list.Elements(C + "value"))
+            {
+                values.Add(Value(v.Value, id, v) ?? new ValueSource("", null));
+            }
+
+            return new IoParameter { Name = name, List = values };
+        }
+
+        var map = p.Element(C + "map");
+        if (map is not null)
+        {
+            var entries = new List<KeyValuePair<string, ValueSource>>();
+            foreach (var e in map.Elements(C + "entry"))
+            {
+                entries.Add(new((string?)e.Attribute("key") ?? "", Value(e.Value, id, e) ?? new ValueSource("", null)));
+            }
+
+            return new IoParameter { Name = name, Map = entries };
+        }
+
+        if (p.Element(C + "script") is { } script)
+        {
+            var format = (string?)script.Attribute("scriptFormat");
+            if (format is null || !IsJavaScript(format))
+            {
+                Add(ExecSeverity, "io.unsupported-script", $"Script format '{format}' in a parameter is not supported.", p, id);
+                return new IoParameter { Name = name };
+            }
+
+            return new IoParameter { Name = name, Value = Compile(script.Value, id, script, script: true) };
+        }
+
+        var text = p.Value;
+        return new IoParameter { Name = name, Value = text.Length == 0 ? null : Value(text, id, p) };
+    }
+
+    // ---------------------------------------------------------------- linking and validation
+
+    private Dictionary<string, SequenceFlow> Link(FlowScope root)
+    {
+        var flowMap = new Dictionary<string, SequenceFlow>(StringComparer.Ordinal);
+        var outgoing = new Dictionary<FlowNode, List<SequenceFlow>>();
+        var incoming = new Dictionary<FlowNode, List<SequenceFlow>>();
+        foreach (var (flow, source, target, el) in flows)
+        {
+            if (flow.Id.Length > 0 && !flowMap.TryAdd(flow.Id, flow) || nodeById.ContainsKey(flow.Id))
+            {
+                Add(DiagnosticSeverity.Error, "bpmn.duplicate-id", $"The id '{flow.Id}' is used more than once.", el, flow.Id);
+            }
+
+            FlowNode? s = null, t = null;
+            if (source is null || !nodeById.TryGetValue(source, out var sn))
+            {
+                Add(DiagnosticSeverity.Error, "flow.source-missing", $"Sequence flow '{flow.Id}' comes from '{source}', which is not a flow node of this process.", el, flow.Id);
+            }
+            else
+            {
+                s = sn.Node;
+            }
+
+            if (target is null || !nodeById.TryGetValue(target, out var tn))
+            {
+                Add(DiagnosticSeverity.Error, "flow.target-missing", $"Sequence flow '{flow.Id}' leads to '{target}', which is not a flow node of this process (a flow to nowhere).", el, flow.Id);
+            }
+            else
+            {
+                t = tn.Node;
+            }
+
+            if (s is null || t is null)
+            {
+                continue;
+            }
+
+            if (s.Scope != t.Scope)
+            {
+                Add(DiagnosticSeverity.Error, "flow.crosses-scope", $"Sequence flow '{flow.Id}' crosses a subprocess boundary ('{s.Id}' → '{t.Id}').", el, flow.Id);
+                continue;
+            }
+
+            flow.Source = s;
+            flow.Target = t;
+            Get(outgoing, s).Add(flow);
+            Get(incoming, t).Add(flow);
+        }
+
+        foreach (var n in nodes)
+        {
+            n.Outgoing = outgoing.TryGetValue(n, out var o) ? [.. o] : [];
+            n.Incoming = incoming.TryGetValue(n, out var i) ? [.. i] : [];
+            foreach (var f in n.Outgoing)
+            {
+                if (f.Condition is not null)
+                {
+                    n.HasConditionalOutgoing = true;
+                }
+            }
+
+            if (defaultFlows.TryGetValue(n.Id, out var def))
+            {
+                n.DefaultFlow = Array.Find(n.Outgoing, f => f.Id == def);
+                if (n.DefaultFlow is null)
+                {
+                    Add(DiagnosticSeverity.Error, "flow.default-not-outgoing", $"Default flow '{def}' is not an outgoing flow of '{n.Id}'.", nodeById[n.Id].El, n.Id);
+                }
+                else if (n.DefaultFlow.Condition is not null)
+                {
+                    Add(DiagnosticSeverity.Warning, "flow.default-has-condition", $"Default flow '{def}' has a condition; it is ignored.", nodeById[n.Id].El, def);
+                }
+            }
+        }
+
+        var boundaries = new Dictionary<FlowNode, List<FlowNode>>();
+        foreach (var n in nodes)
+        {
+            if (n.Kind != NodeKind.BoundaryEvent)
+            {
+                continue;
+            }
+
+            var el = nodeById[n.Id].El;
+            var target = attachedTo.GetValueOrDefault(n.Id, "");
+            if (!nodeById.TryGetValue(target, out var host) || !IsActivity(host.Node.Kind))
+            {
+                Add(DiagnosticSeverity.Error, "boundary.invalid-attachment", $"Boundary event '{n.Id}' is attached to '{target}', which is not an activity of this process.", el, n.Id);
+                continue;
+            }
+
+            if (host.Node.Scope != n.Scope)
+            {
+                Add(DiagnosticSeverity.Error, "boundary.invalid-attachment", $"Boundary event '{n.Id}' must be in the same scope as '{target}'.", el, n.Id);
+                continue;
+            }
+
+            n.AttachedTo = host.Node;
+            Get(boundaries, host.Node).Add(n);
+        }
+
+        foreach (var (host, list) in boundaries)
+        {
+            host.Boundaries = [.. list];
+        }
+
+        IndexScopes(root);
+        return flowMap;
+    }
+
+    private void IndexScopes(FlowScope scope)
+    {
+        foreach (var n in scope.Nodes)
+        {
+            if (n.Kind == NodeKind.StartEvent && n.Event?.Kind == EventKind.None)
+            {
+                scope.NoneStartEvents.Add(n);
+            }
+            else if (n.Kind == NodeKind.EventSubProcess)
+            {
+                scope.EventSubProcesses.Add(n);
+            }
+            else if (n.Kind == NodeKind.IntermediateCatchEvent && n.Event?.Kind == EventKind.Link && n.Event.LinkName is { } ln)
+            {
+                if (!scope.LinkCatches.TryAdd(ln, n))
+                {
+                    Add(ExecSeverity, "link.duplicate-target", $"Two link catch events named '{ln}' in the same scope.", nodeById[n.Id].El, n.Id);
+                }
+            }
+
+            if (n.Inner is not null)
+            {
+                IndexScopes(n.Inner);
+            }
+        }
+    }
+
+    private static bool IsActivity(NodeKind k) => k is NodeKind.Task or NodeKind.ManualTask or NodeKind.UserTask or NodeKind.ServiceTask or NodeKind.ScriptTask
+        or NodeKind.SendTask or NodeKind.ReceiveTask or NodeKind.BusinessRuleTask or NodeKind.SubProcess or NodeKind.CallActivity or NodeKind.Transaction or NodeKind.AdHocSubProcess;
+
+    private void Validate(FlowScope scope)
+    {
+        var isProcess = scope.Owner is null;
+        var isEventSub = scope.Owner?.Kind == NodeKind.EventSubProcess;
+        var startCount = 0;
+        foreach (var n in scope.Nodes)
+        {
+            var el = nodeById.TryGetValue(n.Id, out var entry) ? entry.El : root;
+            switch (n.Kind)
+            {
+                case NodeKind.StartEvent:
+                    startCount++;
+                    if (n.Incoming.Length > 0)
+                    {
+                        Add(ExecSeverity, "start.has-incoming", "A start event must not have incoming flows.", el, n.Id);
+                    }
+
+                    var ek = n.Event!.Kind;
+                    if (isEventSub && ek is not (EventKind.Timer or EventKind.Message or EventKind.Error or EventKind.Escalation))
+                    {
+                        Add(ExecSeverity, "eventSubProcess.invalid-start", "An event subprocess starts with a timer, message, error or escalation start event.", el, n.Id);
+                    }
+                    else if (!isProcess && !isEventSub && ek != EventKind.None)
+                    {
+                        Add(ExecSeverity, "subProcess.invalid-start", "An embedded subprocess has only a none start event.", el, n.Id);
+                    }
+                    else if (isProcess && ek is not (EventKind.None or EventKind.Timer or EventKind.Message))
+                    {
+                        Add(ExecSeverity, "start.unsupported", $"A process start event of kind {ek} is not supported.", el, n.Id);
+                    }
+
+                    if (isEventSub && ek is EventKind.Error && !n.IsInterruptingStart)
+                    {
+                        Add(ExecSeverity, "eventSubProcess.error-non-interrupting", "Error start events are always interrupting.", el, n.Id);
+                    }
+
+                    break;
+                case NodeKind.EndEvent:
+                    if (n.Outgoing.Length > 0)
+                    {
+                        Add(ExecSeverity, "end.has-outgoing", "An end event must not have outgoing flows.", el, n.Id);
+                    }
+
+                    if (n.Event!.Kind is not (EventKind.None or EventKind.Terminate or EventKind.Error or EventKind.Escalation or EventKind.Message or EventKind.Signal or EventKind.Compensate or EventKind.Cancel))
+                    {
+                        Add(ExecSeverity, "end.unsupported", $"An end event of kind {n.Event.Kind} is not supported.", el, n.Id);
+                    }
+
+                    break;
+                case NodeKind.IntermediateCatchEvent:
+                    if (n.Event!.Kind is not (EventKind.Timer or EventKind.Message or EventKind.Link or EventKind.Signal or EventKind.Conditional))
+                    {
+                        Add(ExecSeverity, "catch.no-definition", "An intermediate catch event needs a timer, message or link definition.", el, n.Id);
+                    }
+
+                    break;
+                case NodeKind.IntermediateThrowEvent:
+                    if (n.Event!.Kind is not (EventKind.None or EventKind.Escalation or EventKind.Message or EventKind.Link or EventKind.Signal or EventKind.Compensate))
+                    {
+                        Add(ExecSeverity, "throw.unsupported", $"An intermediate throw event of kind {n.Event.Kind} is not supported.", el, n.Id);
+                    }
+
+                    if (n.Event.Kind == EventKind.Link && n.Event.LinkName is { } ln && !scope.LinkCatches.ContainsKey(ln))
+                    {
+                        Add(ExecSeverity, "link.no-target", $"No link catch event named '{ln}' in the same scope.", el, n.Id);
+                    }
+
+                    break;
+                case NodeKind.BoundaryEvent:
+                    if (n.Event!.Kind is not (EventKind.Timer or EventKind.Message or EventKind.Error or EventKind.Escalation or EventKind.Signal or EventKind.Conditional or EventKind.Compensate or EventKind.Cancel))
+                    {
+                        Add(ExecSeverity, "boundary.no-definition", "A boundary event needs a timer, message, error or escalation definition.", el, n.Id);
+                    }
+
+                    if (n.Event.Kind == EventKind.Error && !n.CancelActivity)
+                    {
+                        Add(ExecSeverity, "boundary.error-non-interrupting", "Error boundary events are always interrupting.", el, n.Id);
+                    }
+
+                    if (n.MarksTaskEscalation && n.Event.Kind != EventKind.Timer)
+                    {
+                        Add(DiagnosticSeverity.Warning, "pf.misplaced", "pf:taskEscalation applies to boundary timers.", el, n.Id);
+                    }
+
+                    break;
+                case NodeKind.ExclusiveGateway or NodeKind.InclusiveGateway or NodeKind.ParallelGateway or NodeKind.EventBasedGateway:
+                    if (n.Outgoing.Length == 0)
+                    {
+                        Add(ExecSeverity, "gateway.no-outgoing", "The gateway has no outgoing sequence flow.", el, n.Id);
+                    }
+
+                    if (n.Kind is NodeKind.ExclusiveGateway or NodeKind.InclusiveGateway && n.Outgoing.Length > 1)
+                    {
+                        foreach (var f in n.Outgoing)
+                        {
+                            if (f.Condition is null && f != n.DefaultFlow)
+                            {
+                                Add(ExecSeverity, "gateway.missing-condition", $"Flow '{f.Id}' leaving gateway '{n.Id}' has no condition and is not the default flow.", f, n.Id);
+                            }
+                        }
+                    }
+
+                    if (n.Kind == NodeKind.ParallelGateway)
+                    {
+                        foreach (var f in n.Outgoing)
+                        {
+                            if (f.Condition is not null)
+                            {
+                                Add(DiagnosticSeverity.Warning, "gateway.condition-ignored", $"Conditions on flows leaving parallel gateway '{n.Id}' are ignored.", f, f.Id);
+                            }
+                        }
+                    }
+
+                    if (n.Kind == NodeKind.EventBasedGateway)
+                    {
+                        foreach (var f in n.Outgoing)
+                        {
+                            var t = f.Target;
+                            var ok = t.Kind == NodeKind.ReceiveTask || t.Kind == NodeKind.IntermediateCatchEvent && t.Event?.Kind is EventKind.Timer or EventKind.Message;
+                            if (!ok)
+                            {
+                                Add(ExecSeverity, "eventGateway.invalid-target", $"Flow '{f.Id}' of the event-based gateway must lead to a timer/message catch event or receive task.", f, n.Id);
+                            }
+                            else if (t.Incoming.Length > 1)
+                            {
+                                Add(ExecSeverity, "eventGateway.shared-target", $"'{t.Id}' after an event-based gateway must have only that incoming flow.", f, t.Id);
+                            }
+                        }
+                    }
+
+                    break;
+                default:
+                    break;
+            }
+
+            if (n.Kind == NodeKind.EventSubProcess && (n.Incoming.Length > 0 || n.Outgoing.Length > 0))
+            {
+                Add(ExecSeverity, "eventSubProcess.has-flows", "An event subprocess must not have incoming or outgoing flows.", el, n.Id);
+            }
+
+            if (n.Kind == NodeKind.EventSubProcess && n.Inner is not null && n.Inner.Nodes.Count(x => x.Kind == NodeKind.StartEvent) != 1)
+            {
+                Add(ExecSeverity, "eventSubProcess.start-count", "An event subprocess needs exactly one start event.", el, n.Id);
+            }
+
+            if (n.MultiInstance is not null && !IsActivity(n.Kind))
+            {
+                Add(ExecSeverity, "multiInstance.not-activity", "Multi-instance applies to activities only.", el, n.Id);
+            }
+
+            if (n.Inner is not null)
+            {
+                Validate(n.Inner);
+            }
+        }
+
+        if (isProcess && startCount == 0 && scope.Nodes.Count > 0)
+        {
+            Add(ExecSeverity, "process.no-start", "The process has no start event.", root, scope.Id);
+        }
+        else if (!isProcess && !isEventSub && scope.NoneStartEvents.Count != 1 && scope.Owner!.Kind == NodeKind.SubProcess)
+        {
+            Add(ExecSeverity, "subProcess.start-count", "An embedded subprocess needs exactly one none start event.", nodeById.TryGetValue(scope.Id, out var e) ? e.El : root, scope.Id);
+        }
+    }
+
+    private static void ComputeReachability(FlowScope scope)
+    {
+        var hasInclusiveJoin = false;
+        foreach (var n in scope.Nodes)
+        {
+            if (n.Kind == NodeKind.InclusiveGateway && n.Incoming.Length > 1)
+            {
+                hasInclusiveJoin = true;
+            }
+
+            if (n.Inner is not null)
+            {
+                ComputeReachability(n.Inner);
+            }
+        }
+
+        if (!hasInclusiveJoin)
+        {
+            return;
+        }
+
+        var all = scope.Nodes;
+        var localIndex = new Dictionary<FlowNode, int>();
+        for (var i = 0; i < all.Count; i++)
+        {
+            localIndex[all[i]] = i;
+        }
+
+        var stack = new Stack<FlowNode>();
+        foreach (var start in all)
+        {
+            var bits = new BitArray(all.Count);
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                var cur = stack.Pop();
+                foreach (var f in cur.Outgoing)
+                {
+                    var idx = localIndex[f.Target];
+                    if (!bits[idx])
+                    {
+                        bits[idx] = true;
+                        stack.Push(f.Target);
+                    }
+                }
+
+                foreach (var b in cur.Boundaries)
+                {
+                    var idx = localIndex[b];
+                    if (!bits[idx])
+                    {
+                        bits[idx] = true;
+                        stack.Push(b);
+                    }
+                }
+            }
+
+            start.Reachable = bits;
+            start.ReachIndex = localIndex[start];
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private ValueSource? Value(string? raw, string elementId, XElement at)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (!raw.Contains("${", StringComparison.Ordinal) && !raw.Contains("#{", StringComparison.Ordinal))
+        {
+            return new ValueSource(raw, null);
+        }
+
+        return Compile(raw, elementId, at, script: false);
+    }
+
+    private ValueSource Compile(string raw, string elementId, XElement at, bool script)
+    {
+        var result = script ? ExpressionCompiler.CompileScript(raw, elementId) : ExpressionCompiler.Compile(raw, elementId);
+        if (result.Diagnostic is { } d)
+        {
+            Add(ExecSeverity, d.Code, $"Expression '{raw}' does not parse: {d.Message}", at, elementId);
+            return new ValueSource(raw, null);
+        }
+
+        return new ValueSource(raw, result.Expression, script);
+    }
+
+    private static IReadOnlyList<string> SplitNames(string? text) =>
+        text is null ? [] : text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static List<T> Get<TK, T>(Dictionary<TK, List<T>> map, TK key)
+        where TK : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            list = [];
+            map[key] = list;
+        }
+
+        return list;
+    }
+
+    private void Count(XElement el)
+    {
+        var name = el.Name.LocalName;
+        counts[name] = counts.TryGetValue(name, out var n) ? n + 1 : 1;
+        if (Id(el) is { } id)
+        {
+            definitionIds.Add(id);
+        }
+    }
+
+    private static string? Id(XElement el) => (string?)el.Attribute("id");
+
+    private static int? Line(XElement el) => ((IXmlLineInfo)el).HasLineInfo() ? ((IXmlLineInfo)el).LineNumber : null;
+
+    private void Add(DiagnosticSeverity severity, string code, string message, XElement el, string? elementId = null)
+    {
+        var li = (IXmlLineInfo)el;
+        diagnostics.Add(new BpmnDiagnostic(severity, code, message, elementId ?? Id(el), li.HasLineInfo() ? li.LineNumber : null, li.HasLineInfo() ? li.LinePosition : null));
+    }
+
+    private void Add(DiagnosticSeverity severity, string code, string message, SequenceFlow flow, string? elementId)
+    {
+        diagnostics.Add(new BpmnDiagnostic(severity, code, message, flow.Id.Length > 0 ? flow.Id : elementId, flow.Line, flow.Column));
+    }
+}

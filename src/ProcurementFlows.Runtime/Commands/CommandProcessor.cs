@@ -1,0 +1,513 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using ProcurementFlows.Engine;
+using ProcurementFlows.Runtime.Deployment;
+using ProcurementFlows.Runtime.History;
+using ProcurementFlows.Runtime.Jobs;
+using ProcurementFlows.Runtime.Storage;
+
+namespace ProcurementFlows.Runtime.Commands;
+
+/// <summary>
+/// The command loop: one transaction per command — load the instance row, run the engine, write the new
+/// state with an optimistic version check, apply the effects as rows (tasks, timers, jobs, subscriptions,
+/// incidents, hash-chained history), cascade to children/parents/message receivers in the same
+/// transaction, commit, then hand the committed timers and jobs to Hangfire.
+/// </summary>
+internal sealed class CommandProcessor(
+    RuntimeDatabase database,
+    DefinitionCache definitions,
+    ProcessEngine engine,
+    TimeProvider clock,
+    JobDispatcher dispatcher,
+    ProcurementFlowsRuntimeOptionsAccessor options,
+    ILogger<CommandProcessor> logger)
+{
+    private const int MaxCascadeDepth = 32;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a new transaction and commits it; after the commit, schedules the
+    /// Hangfire jobs the effects asked for. With <paramref name="retryOnConflict"/>, a concurrent change
+    /// repeats the whole unit of work on fresh state.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<UnitOfWork, Task<T>> work, bool retryOnConflict, CancellationToken cancellationToken, bool commit = true)
+    {
+        var attempts = retryOnConflict ? options.Value.ConflictRetries : 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+                var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using var unit = new UnitOfWork(connection, transaction);
+                T result;
+                try
+                {
+                    result = await work(unit);
+                    if (!commit)
+                    {
+                        // Dry run: everything was checked and written, and is now thrown away.
+                        await transaction.RollbackAsync(cancellationToken);
+                        return result;
+                    }
+
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation)
+                {
+                    // A concurrent command created or changed the same rows: same outcome as a version conflict.
+                    throw new ConcurrencyConflictException(ex.TableName ?? "(instance)", null, null);
+                }
+
+                await dispatcher.AfterCommitAsync(unit, cancellationToken);
+                return result;
+            }
+            catch (ConcurrencyConflictException ex) when (attempt < attempts)
+            {
+                logger.LogDebug("Concurrent change on {InstanceId}; retrying (attempt {Attempt})", ex.InstanceId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), TimeProvider.System, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Starts a new instance of <paramref name="key"/> (latest or given version) inside the unit of work.</summary>
+    public async Task<InstanceOutcome> StartAsync(UnitOfWork unit, string key, int? version, StartProcess command, CancellationToken cancellationToken)
+    {
+        var resolved = await DefinitionCache.ResolveVersionAsync(unit.Connection, key, version, cancellationToken);
+        var process = await definitions.GetAsync(key, resolved, unit.Connection, cancellationToken);
+        var result = engine.Execute(process, null, command);
+        return await PersistAsync(unit, null, key, resolved, command, result, notifyParent: true, cancellationToken);
+    }
+
+    /// <summary>Runs a command against an existing instance inside the unit of work.</summary>
+    public async Task<InstanceOutcome> ExecuteAsync(
+        UnitOfWork unit,
+        string instanceId,
+        Func<ProcessInstanceState, InstanceRow, EngineCommand> buildCommand,
+        long? expectedVersion,
+        CancellationToken cancellationToken,
+        bool notifyParent = true,
+        int? targetVersion = null)
+    {
+        var row = await InstanceRow.LoadAsync(unit.Connection, instanceId, cancellationToken)
+            ?? throw new NotFoundException("instance.not-found", $"Process instance '{instanceId}' does not exist.");
+        if (expectedVersion is not null && expectedVersion != row.Version)
+        {
+            throw new ConcurrencyConflictException(instanceId, expectedVersion, row.Version);
+        }
+
+        var process = await definitions.GetAsync(row.DefinitionKey, row.DefinitionVersion, unit.Connection, cancellationToken);
+        var state = ProcessStateSerializer.Deserialize(row.StateJson);
+        var command = buildCommand(state, row);
+        await MarkCommandRowsAsync(unit, command, cancellationToken);
+        var result = engine.Execute(process, state, command);
+        return await PersistAsync(unit, row, row.DefinitionKey, targetVersion ?? row.DefinitionVersion, command, result, notifyParent, cancellationToken);
+    }
+
+    private async Task MarkCommandRowsAsync(UnitOfWork unit, EngineCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        (string Sql, string Id)? mark = command switch
+        {
+            FireTimer fire => ("UPDATE pf.timers SET status = 'fired', closed_at = @now WHERE id = @id AND status = 'pending'", fire.TimerId),
+            CompleteServiceTask done => ("UPDATE pf.service_jobs SET status = 'completed', lock_owner = NULL, lock_expires_at = NULL, updated_at = @now WHERE id = @id", done.JobId),
+            ThrowServiceTaskError error => ("UPDATE pf.service_jobs SET status = 'completed', lock_owner = NULL, lock_expires_at = NULL, updated_at = @now WHERE id = @id", error.JobId),
+            FailServiceTask failed => ("UPDATE pf.service_jobs SET status = 'failed', attempts = attempts + 1, lock_owner = NULL, lock_expires_at = NULL, updated_at = @now WHERE id = @id", failed.JobId),
+            _ => null,
+        };
+        if (mark is null)
+        {
+            return;
+        }
+
+        await using var sql = new NpgsqlCommand(mark.Value.Sql, unit.Connection);
+        sql.Parameters.AddWithValue("id", mark.Value.Id);
+        sql.Parameters.AddWithValue("now", now);
+        await sql.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<InstanceOutcome> PersistAsync(
+        UnitOfWork unit,
+        InstanceRow? row,
+        string key,
+        int version,
+        EngineCommand command,
+        EngineResult result,
+        bool notifyParent,
+        CancellationToken cancellationToken)
+    {
+        var state = result.State;
+        var now = clock.GetUtcNow();
+        var openTasks = state.UserTasks.Select(t => t.Id).ToList();
+        if (row is not null && result.Effects.Count == 0 && version == row.DefinitionVersion)
+        {
+            // Idempotent no-op (e.g. a timer that already fired, a late job result): nothing to write.
+            return new InstanceOutcome(row.Id, key, version, row.Status, row.Version, openTasks);
+        }
+
+        if (++unit.Depth > MaxCascadeDepth)
+        {
+            throw new ProcurementFlowsException("runtime.cascade-too-deep", $"More than {MaxCascadeDepth} instances were started or notified by one command (call-activity or message loop?).");
+        }
+
+        var status = state.Status.ToString();
+        var stateJson = ProcessStateSerializer.Serialize(state);
+        var active = state.ActiveActivityIds.ToArray();
+
+        // History: continue the instance's chain.
+        var sequence = row?.HistorySequence ?? 0;
+        var hash = row?.HistoryHash ?? "";
+        var history = new List<(long Sequence, HistoryEntry Entry, string Canonical, string PrevHash, string Hash)>();
+        foreach (var effect in result.Effects)
+        {
+            if (effect is HistoryRecorded recorded)
+            {
+                sequence++;
+                var canonical = HistoryChain.Canonicalize(state.InstanceId, sequence, recorded.Entry);
+                var next = HistoryChain.Hash(hash, canonical);
+                history.Add((sequence, recorded.Entry, canonical, hash, next));
+                hash = next;
+            }
+        }
+
+        long newVersion;
+        if (row is null)
+        {
+            newVersion = 1;
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO pf.instances (id, definition_key, definition_version, business_key, status, started_by, started_at, ended_at, updated_at,
+                                          parent_instance_id, current_activities, state, version, history_sequence, history_hash)
+                VALUES (@id, @key, @ver, @bk, @status, @by, @started, @ended, @now, @parent, @active, @state::jsonb, 1, @seq, @hash)
+                """, unit.Connection);
+            insert.Parameters.AddWithValue("id", state.InstanceId);
+            insert.Parameters.AddWithValue("key", key);
+            insert.Parameters.AddWithValue("ver", version);
+            insert.Parameters.Add(Text("bk", state.BusinessKey));
+            insert.Parameters.AddWithValue("status", status);
+            insert.Parameters.Add(Text("by", state.StartedBy));
+            insert.Parameters.AddWithValue("started", state.StartedAt);
+            insert.Parameters.Add(Timestamp("ended", state.EndedAt));
+            insert.Parameters.AddWithValue("now", now);
+            insert.Parameters.Add(Text("parent", state.Parent?.ParentInstanceId));
+            insert.Parameters.AddWithValue("active", active);
+            insert.Parameters.AddWithValue("state", stateJson);
+            insert.Parameters.AddWithValue("seq", sequence);
+            insert.Parameters.AddWithValue("hash", hash);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        else
+        {
+            newVersion = row.Version + 1;
+            await using var update = new NpgsqlCommand("""
+                UPDATE pf.instances SET state = @state::jsonb, version = version + 1, status = @status, ended_at = @ended, updated_at = @now,
+                       current_activities = @active, history_sequence = @seq, history_hash = @hash, definition_version = @ver
+                WHERE id = @id AND version = @expected
+                """, unit.Connection);
+            update.Parameters.AddWithValue("state", stateJson);
+            update.Parameters.AddWithValue("status", status);
+            update.Parameters.Add(Timestamp("ended", state.EndedAt));
+            update.Parameters.AddWithValue("now", now);
+            update.Parameters.AddWithValue("active", active);
+            update.Parameters.AddWithValue("seq", sequence);
+            update.Parameters.AddWithValue("hash", hash);
+            update.Parameters.AddWithValue("ver", version);
+            update.Parameters.AddWithValue("id", row.Id);
+            update.Parameters.AddWithValue("expected", row.Version);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                throw new ConcurrencyConflictException(row.Id, row.Version, null);
+            }
+        }
+
+        await using (var batch = new NpgsqlBatch(unit.Connection))
+        {
+            AddEffectRows(batch, unit, state, key, now, result.Effects);
+            if (history.Count > 0)
+            {
+                AddHistoryRows(batch, state.InstanceId, history);
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        var outcome = new InstanceOutcome(state.InstanceId, key, version, status, newVersion, openTasks);
+        await CascadeAsync(unit, row, state, key, result.Effects, notifyParent, cancellationToken);
+        return outcome;
+    }
+
+    private void AddEffectRows(NpgsqlBatch batch, UnitOfWork unit, ProcessInstanceState state, string key, DateTimeOffset now, IReadOnlyList<EngineEffect> effects)
+    {
+        var instanceId = state.InstanceId;
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case UserTaskCreated created:
+                    Add(batch, """
+                        INSERT INTO pf.tasks (id, instance_id, definition_key, business_key, activity_id, name, form_key, assignee, owner, candidate_users, candidate_groups,
+                                              due_at, follow_up_at, priority, status, claimed_by, escalation_level, created_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                        """,
+                        created.Task.Id, instanceId, key, Str(state.BusinessKey), created.Task.ActivityId, Str(created.Task.Name), Str(created.Task.FormKey),
+                        Str(created.Task.Assignee), Str(created.Task.Owner), created.Task.CandidateUsers.ToArray(), created.Task.CandidateGroups.ToArray(),
+                        Ts(created.Task.DueDate), Ts(created.Task.FollowUpDate), created.Task.Priority, TaskStatus(created.Task.Status), Str(created.Task.ClaimedBy),
+                        created.Task.EscalationLevel, created.Task.CreatedAt);
+                    break;
+                case UserTaskUpdated updated:
+                    Add(batch, """
+                        UPDATE pf.tasks SET name = $2, form_key = $3, assignee = $4, owner = $5, candidate_users = $6, candidate_groups = $7, due_at = $8,
+                               follow_up_at = $9, priority = $10, status = $11, claimed_by = $12, escalation_level = GREATEST(escalation_level, $13)
+                        WHERE id = $1
+                        """,
+                        updated.Task.Id, Str(updated.Task.Name), Str(updated.Task.FormKey), Str(updated.Task.Assignee), Str(updated.Task.Owner),
+                        updated.Task.CandidateUsers.ToArray(), updated.Task.CandidateGroups.ToArray(), Ts(updated.Task.DueDate), Ts(updated.Task.FollowUpDate),
+                        updated.Task.Priority, TaskStatus(updated.Task.Status), Str(updated.Task.ClaimedBy), updated.Task.EscalationLevel);
+                    break;
+                case UserTaskClosed closed:
+                    Add(batch, "UPDATE pf.tasks SET status = $2, closed_at = $3, closed_by = $4, close_reason = $5 WHERE id = $1",
+                        closed.TaskId, closed.Reason == TaskCloseReason.Completed ? "completed" : "cancelled", now, Str(closed.UserId), closed.Reason.ToString());
+                    break;
+                case UserTaskEscalated escalated:
+                    Add(batch, "UPDATE pf.tasks SET escalation_level = GREATEST(escalation_level, $2), escalation_code = $3, escalated_at = $4 WHERE id = $1",
+                        escalated.TaskId, escalated.Level, Str(escalated.EscalationCode), now);
+                    break;
+                case TimerScheduled timer:
+                    Add(batch, """
+                        INSERT INTO pf.timers (id, instance_id, activity_id, due_at, status, created_at) VALUES ($1, $2, $3, $4, 'pending', $5)
+                        ON CONFLICT (id) DO UPDATE SET due_at = EXCLUDED.due_at, status = 'pending', hangfire_job_id = NULL, closed_at = NULL
+                        """,
+                        timer.TimerId, instanceId, timer.ActivityId, timer.DueAt, now);
+                    unit.TimersToSchedule.Add((timer.TimerId, instanceId, timer.DueAt));
+                    break;
+                case TimerCancelled cancelled:
+                    Add(batch, "UPDATE pf.timers SET status = 'cancelled', closed_at = $2 WHERE id = $1 AND status = 'pending'", cancelled.TimerId, now);
+                    unit.TimersToUnschedule.Add(cancelled.TimerId);
+                    unit.TimersToSchedule.RemoveAll(t => t.TimerId == cancelled.TimerId);
+                    break;
+                case ServiceTaskDispatched dispatched:
+                    Add(batch, """
+                        INSERT INTO pf.service_jobs (id, instance_id, activity_id, topic, input, status, retries_left, due_at, created_at, updated_at)
+                        VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, $7)
+                        ON CONFLICT (id) DO UPDATE SET status = 'pending', retries_left = EXCLUDED.retries_left, due_at = EXCLUDED.due_at, input = EXCLUDED.input,
+                               hangfire_job_id = NULL, lock_owner = NULL, lock_expires_at = NULL, updated_at = EXCLUDED.updated_at
+                        """,
+                        dispatched.JobId, instanceId, dispatched.ActivityId, dispatched.Topic, Json(dispatched.Input), dispatched.RetriesLeft, now);
+                    unit.JobsToRun.Add((dispatched.JobId, dispatched.Topic, now));
+                    break;
+                case ServiceTaskRetryScheduled retry:
+                    Add(batch, """
+                        UPDATE pf.service_jobs SET status = 'pending', due_at = $2, retries_left = $3, last_error = $4, hangfire_job_id = NULL,
+                               lock_owner = NULL, lock_expires_at = NULL, updated_at = $5
+                        WHERE id = $1
+                        """,
+                        retry.JobId, retry.DueAt, retry.RetriesLeft, retry.LastError, now);
+                    unit.JobsToRun.Add((retry.JobId, state.ServiceJobs.FirstOrDefault(j => j.Id == retry.JobId)?.Topic ?? "", retry.DueAt));
+                    break;
+                case ServiceTaskCancelled jobCancelled:
+                    Add(batch, "UPDATE pf.service_jobs SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND status IN ('pending', 'incident', 'failed')", jobCancelled.JobId, now);
+                    unit.JobsToUnschedule.Add(jobCancelled.JobId);
+                    unit.JobsToRun.RemoveAll(j => j.JobId == jobCancelled.JobId);
+                    break;
+                case MessageSubscriptionOpened opened:
+                    Add(batch, """
+                        INSERT INTO pf.message_subscriptions (id, instance_id, message_name, correlation_key, activity_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+                        ON CONFLICT (id) DO NOTHING
+                        """,
+                        opened.SubscriptionId, instanceId, opened.MessageName, Str(opened.CorrelationKey), opened.ActivityId, now);
+                    break;
+                case MessageSubscriptionClosed closedSubscription:
+                    Add(batch, "DELETE FROM pf.message_subscriptions WHERE id = $1", closedSubscription.SubscriptionId);
+                    break;
+                case IncidentRaised incident:
+                    Add(batch, """
+                        INSERT INTO pf.incidents (id, instance_id, definition_key, activity_id, type, message, job_id, status, created_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)
+                        ON CONFLICT (id) DO UPDATE SET status = 'open', message = EXCLUDED.message, resolved_at = NULL
+                        """,
+                        incident.IncidentId, instanceId, key, incident.ActivityId, incident.Type, incident.Message, Str(incident.JobId), now);
+                    if (incident.JobId is not null)
+                    {
+                        Add(batch, "UPDATE pf.service_jobs SET status = 'incident', updated_at = $2 WHERE id = $1", incident.JobId, now);
+                        unit.JobsToRun.RemoveAll(j => j.JobId == incident.JobId);
+                    }
+
+                    break;
+                case IncidentResolved resolved:
+                    Add(batch, "UPDATE pf.incidents SET status = 'resolved', resolved_at = $2 WHERE id = $1", resolved.IncidentId, now);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        if (state.Status != InstanceStatus.Active)
+        {
+            // Nothing of an ended instance may stay pending (the engine cancels them; this is the safety net).
+            Add(batch, "UPDATE pf.timers SET status = 'cancelled', closed_at = $2 WHERE instance_id = $1 AND status = 'pending'", instanceId, now);
+            Add(batch, "UPDATE pf.service_jobs SET status = 'cancelled', updated_at = $2 WHERE instance_id = $1 AND status IN ('pending', 'failed')", instanceId, now);
+            Add(batch, "UPDATE pf.tasks SET status = 'cancelled', closed_at = $2, close_reason = 'InstanceEnded' WHERE instance_id = $1 AND status IN ('open', 'delegated')", instanceId, now);
+            Add(batch, "DELETE FROM pf.message_subscriptions WHERE instance_id = $1", instanceId);
+        }
+    }
+
+    private static void AddHistoryRows(NpgsqlBatch batch, string instanceId, List<(long Sequence, HistoryEntry Entry, string Canonical, string PrevHash, string Hash)> history)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO pf.history (instance_id, sequence, type, activity_id, user_id, occurred_at, entry, prev_hash, hash)
+            SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::text[])
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = instanceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Sequence).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Entry.Type.ToString()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Entry.ActivityId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Entry.UserId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Entry.Timestamp.ToUniversalTime()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Canonical).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.PrevHash).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Hash).ToArray() });
+        batch.BatchCommands.Add(command);
+    }
+
+    private async Task CascadeAsync(UnitOfWork unit, InstanceRow? row, ProcessInstanceState state, string key, IReadOnlyList<EngineEffect> effects, bool notifyParent, CancellationToken cancellationToken)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case ChildInstanceRequested child:
+                    var callActivityId = state.ChildInstances.FirstOrDefault(c => c.ChildInstanceId == child.ChildInstanceId)?.ActivityId ?? "";
+                    var childVersion = string.Equals(child.Binding, "version", StringComparison.OrdinalIgnoreCase) ? child.Version : null;
+                    await StartAsync(
+                        unit,
+                        child.CalledElement,
+                        childVersion,
+                        new StartProcess(child.ChildInstanceId, child.BusinessKey, state.StartedBy, child.Variables, Parent: new ParentLink(state.InstanceId, child.CallActivityInstanceId, callActivityId, key)),
+                        cancellationToken);
+                    break;
+                case ChildInstanceCancelRequested cancelChild:
+                    if (await InstanceRow.LoadAsync(unit.Connection, cancelChild.ChildInstanceId, cancellationToken) is { Status: "Active" })
+                    {
+                        await ExecuteAsync(unit, cancelChild.ChildInstanceId, (_, _) => new CancelInstance("Parent activity cancelled", null), null, cancellationToken, notifyParent: false);
+                    }
+
+                    break;
+                case MessagePublished published:
+                    await PublishAsync(unit, published, cancellationToken);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        var ended = state.Status != InstanceStatus.Active && (row is null || row.Status == nameof(InstanceStatus.Active));
+        if (ended && notifyParent && state.Parent is { } parent)
+        {
+            var error = effects.OfType<InstanceFailedWithError>().FirstOrDefault();
+            var outcome = error is not null ? ChildOutcome.Error : state.Status == InstanceStatus.Cancelled ? ChildOutcome.Cancelled : ChildOutcome.Completed;
+            var variables = state.Variables.ToDictionary(v => v.Key, v => v.Value?.DeepClone());
+            if (await InstanceRow.LoadAsync(unit.Connection, parent.ParentInstanceId, cancellationToken) is { Status: "Active" })
+            {
+                await ExecuteAsync(unit, parent.ParentInstanceId, (_, _) => new ChildInstanceEnded(state.InstanceId, outcome, error?.ErrorCode, variables), null, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A message thrown inside a process: delivered to the oldest waiting subscription, else to a message start event; else dropped (BPMN semantics).</summary>
+    private async Task PublishAsync(UnitOfWork unit, MessagePublished message, CancellationToken cancellationToken)
+    {
+        var subscription = await FindSubscriptionsAsync(unit.Connection, message.MessageName, message.CorrelationKey, 1, cancellationToken);
+        if (subscription.Count > 0)
+        {
+            var (subscriptionId, instanceId) = subscription[0];
+            await ExecuteAsync(unit, instanceId, (_, _) => new DeliverMessage(subscriptionId, message.Variables), null, cancellationToken);
+            return;
+        }
+
+        var started = await StartByMessageAsync(unit, message.MessageName, message.CorrelationKey, message.Variables, null, cancellationToken);
+        if (started.Count == 0)
+        {
+            logger.LogInformation("Message {MessageName} ({CorrelationKey}) thrown by a process found no receiver", message.MessageName, message.CorrelationKey);
+        }
+    }
+
+    /// <summary>Oldest open subscriptions for a message: (subscription id, instance id).</summary>
+    public static async Task<IReadOnlyList<(string SubscriptionId, string InstanceId)>> FindSubscriptionsAsync(NpgsqlConnection connection, string messageName, string? correlationKey, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT id, instance_id FROM pf.message_subscriptions
+            WHERE message_name = @n AND correlation_key IS NOT DISTINCT FROM @k
+            ORDER BY created_at, id LIMIT @l
+            """, connection);
+        command.Parameters.AddWithValue("n", messageName);
+        command.Parameters.Add(Text("k", correlationKey));
+        command.Parameters.AddWithValue("l", limit);
+        var list = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Starts every latest definition whose message start event (not in an event subprocess) listens to the message.</summary>
+    public async Task<IReadOnlyList<InstanceOutcome>> StartByMessageAsync(UnitOfWork unit, string messageName, string? businessKey, IReadOnlyDictionary<string, JsonNode?>? variables, string? userId, CancellationToken cancellationToken)
+    {
+        var started = new List<InstanceOutcome>();
+        foreach (var (key, version) in await DefinitionCache.LatestVersionsAsync(unit.Connection, cancellationToken))
+        {
+            var process = await definitions.GetAsync(key, version, unit.Connection, cancellationToken);
+            var start = process.MessageStartEvents.FirstOrDefault(m => m.EventSubProcessId is null && m.MessageName == messageName);
+            if (start is null)
+            {
+                continue;
+            }
+
+            var command = new StartProcess(Guid.NewGuid().ToString(), businessKey, userId, variables, start.ElementId, messageName);
+            var result = engine.Execute(process, null, command);
+            started.Add(await PersistAsync(unit, null, key, version, command, result, notifyParent: true, cancellationToken));
+        }
+
+        return started;
+    }
+
+    private static void Add(NpgsqlBatch batch, string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        batch.BatchCommands.Add(command);
+    }
+
+    private static NpgsqlParameter Str(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Ts(DateTimeOffset? value) => new() { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    private static NpgsqlParameter Json(IReadOnlyDictionary<string, JsonNode?> value)
+    {
+        var json = new JsonObject(value.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        return new NpgsqlParameter { Value = json.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb };
+    }
+
+    private static string TaskStatus(UserTaskStatus status) => status switch
+    {
+        UserTaskStatus.Created => "open",
+        UserTaskStatus.Delegated => "delegated",
+        UserTaskStatus.Completed => "completed",
+        _ => "cancelled",
+    };
+
+    internal static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+
+    internal static NpgsqlParameter Timestamp(string name, DateTimeOffset? value) => new(name, NpgsqlDbType.TimestampTz) { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value };
+}

@@ -1,0 +1,98 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ProcurementFlows.Runtime;
+
+/// <summary>
+/// Options of the durable runtime (configuration section <c>ProcurementFlows:Runtime</c>).
+/// Either <see cref="ConnectionString"/> or <see cref="LocalPostgresDirectory"/> must be set.
+/// </summary>
+public sealed class ProcurementFlowsRuntimeOptions : IValidatableObject
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "ProcurementFlows:Runtime";
+
+    /// <summary>PostgreSQL connection string. When empty, a private local cluster is started (see <see cref="LocalPostgresDirectory"/>).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Folder of the private local PostgreSQL cluster used when <see cref="ConnectionString"/> is empty
+    /// (the server uses <c>.data/postgres</c> under its content root).
+    /// </summary>
+    public string? LocalPostgresDirectory { get; set; }
+
+    /// <summary>Database name of the local cluster. Default <c>procurementflows</c>.</summary>
+    public string LocalPostgresDatabase { get; set; } = "procurementflows";
+
+    /// <summary>When false the local cluster runs without fsync (tests and benchmarks only). Default true.</summary>
+    public bool LocalPostgresDurable { get; set; } = true;
+
+    /// <summary>Run a Hangfire server (timers, service tasks) in this process. Default true.</summary>
+    public bool RunBackgroundServer { get; set; } = true;
+
+    /// <summary>Hangfire worker count. Default: 4 × processor count, at least 4.</summary>
+    [Range(1, 1000)]
+    public int WorkerCount { get; set; } = Math.Max(4, Environment.ProcessorCount * 4);
+
+    /// <summary>How often Hangfire looks for due scheduled jobs (timers). Default 1 s.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often Hangfire polls its queue when no notification arrives. Default 1 s.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often each process sweeps for overdue timers and service jobs whose Hangfire job was lost
+    /// (e.g. a crash between commit and scheduling). Default 15 s.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How overdue a timer or job must be before the sweep takes it over from Hangfire. Default 10 s.</summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a running service-task handler holds its job before another process may take it over. Default 5 min.</summary>
+    public TimeSpan ServiceJobLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often background work (timers, results, child/parent hand-over) retries after a concurrent change. Default 20.</summary>
+    [Range(1, 1000)]
+    public int ConflictRetries { get; set; } = 20;
+
+    /// <summary>Folder whose <c>*.bpmn</c> and <c>*.form</c> files are deployed at start-up (null = none).</summary>
+    public string? WorkflowsDirectory { get; set; }
+
+    /// <summary>Maximum size of one deployed BPMN file in bytes. Default 10 MB.</summary>
+    [Range(1024, int.MaxValue)]
+    public long MaxBpmnBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Maximum number of connections in the runtime's pool. Default 50.</summary>
+    [Range(2, 1000)]
+    public int MaxPoolSize { get; set; } = 50;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString) && string.IsNullOrWhiteSpace(LocalPostgresDirectory))
+        {
+            yield return new ValidationResult(
+                "Set either ConnectionString or LocalPostgresDirectory (a folder for a private local PostgreSQL cluster).",
+                [nameof(ConnectionString), nameof(LocalPostgresDirectory)]);
+        }
+
+        foreach (var (name, value) in new[]
+        {
+            (nameof(SchedulePollingInterval), SchedulePollingInterval),
+            (nameof(QueuePollInterval), QueuePollInterval),
+            (nameof(SweepInterval), SweepInterval),
+            (nameof(ServiceJobLease), ServiceJobLease),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return new ValidationResult($"{name} must be positive.", [name]);
+            }
+        }
+
+        if (SweepGrace < TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{nameof(SweepGrace)} must not be negative.", [nameof(SweepGrace)]);
+        }
+    }
+}

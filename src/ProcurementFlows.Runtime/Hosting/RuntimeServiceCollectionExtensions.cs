@@ -1,0 +1,85 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ProcurementFlows.Engine;
+using ProcurementFlows.Runtime.Commands;
+using ProcurementFlows.Runtime.Deployment;
+using ProcurementFlows.Runtime.History;
+using ProcurementFlows.Runtime.Hosting;
+using ProcurementFlows.Runtime.Jobs;
+using ProcurementFlows.Runtime.Queries;
+using ProcurementFlows.Runtime.ServiceTasks;
+using ProcurementFlows.Runtime.Storage;
+
+namespace ProcurementFlows.Runtime;
+
+/// <summary>Composition of the durable runtime.</summary>
+public static class RuntimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the runtime bound to the <c>ProcurementFlows:Runtime</c> configuration section, then
+    /// <paramref name="configure"/>. Register <see cref="ServiceTasks.IServiceTaskHandler"/>s separately.
+    /// </summary>
+    public static IServiceCollection AddProcurementFlowsRuntime(this IServiceCollection services, IConfiguration configuration, Action<ProcurementFlowsRuntimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ProcurementFlowsRuntimeOptions>().Bind(configuration.GetSection(ProcurementFlowsRuntimeOptions.SectionName));
+        return services.AddProcurementFlowsRuntime(configure ?? (_ => { }));
+    }
+
+    /// <summary>
+    /// Adds the runtime: <see cref="IDeploymentService"/>, <see cref="IProcessCommands"/>, <see cref="IProcessQueries"/>,
+    /// <see cref="IAuditService"/>, <see cref="IRuntimeMaintenance"/>, Hangfire's <see cref="JobStorage"/> and
+    /// <see cref="IBackgroundJobClient"/>, and a hosted service that migrates the database, deploys the
+    /// workflows folder and runs the Hangfire server. A <see cref="TimeProvider"/> registered before wins
+    /// (tests use a fake clock).
+    /// </summary>
+    public static IServiceCollection AddProcurementFlowsRuntime(this IServiceCollection services, Action<ProcurementFlowsRuntimeOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ProcurementFlowsRuntimeOptions>()
+            .Configure(configure)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new EngineOptions());
+        services.TryAddSingleton(sp => new ProcessEngine(sp.GetRequiredService<EngineOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ProcurementFlowsRuntimeOptionsAccessor>();
+        services.TryAddSingleton<RuntimeDatabase>();
+        services.TryAddSingleton<DefinitionCache>();
+        services.TryAddSingleton<ServiceTaskHandlerRegistry>();
+        services.TryAddSingleton<JobDispatcher>();
+        services.TryAddSingleton<CommandProcessor>();
+        services.TryAddSingleton<RuntimeMaintenance>();
+        services.TryAddSingleton<IRuntimeMaintenance>(sp => sp.GetRequiredService<RuntimeMaintenance>());
+        services.TryAddSingleton<IDeploymentService, DeploymentService>();
+        services.TryAddSingleton<IProcessCommands, ProcessCommands>();
+        services.TryAddSingleton<IProcessQueries, ProcessQueries>();
+        services.TryAddSingleton<IAuditService, AuditService>();
+        services.TryAddTransient<TimerJob>();
+        services.TryAddTransient<ServiceTaskJob>();
+
+        services.TryAddSingleton<JobStorage>(sp =>
+        {
+            var settings = sp.GetRequiredService<ProcurementFlowsRuntimeOptionsAccessor>().Value;
+            var storageOptions = new PostgreSqlStorageOptions
+            {
+                SchemaName = SchemaMigrator.HangfireSchema,
+                PrepareSchemaIfNecessary = false, // installed by SchemaMigrator under its advisory lock
+                QueuePollInterval = settings.QueuePollInterval,
+                EnableLongPolling = true,
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromMinutes(1),
+            };
+            var connectionString = sp.GetRequiredService<RuntimeDatabase>().ConnectionString;
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+        });
+        services.TryAddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
+        services.AddHostedService<RuntimeHostedService>();
+        return services;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace ProcurementFlows.Server.Operations;
+
+/// <summary>Liveness (<c>/healthz</c>) and readiness (<c>/readyz</c>: database and Hangfire) probes.</summary>
+public static class HealthCheckExtensions
+{
+    private const string ReadyTag = "ready";
+
+    /// <summary>Adds the database and Hangfire readiness checks.</summary>
+    public static IServiceCollection AddProcurementFlowsHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<HangfireHealthCheck>("hangfire", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
+        return services;
+    }
+
+    /// <summary>Maps the anonymous <c>/healthz</c> and <c>/readyz</c> endpoints.</summary>
+    public static IEndpointRouteBuilder MapProcurementFlowsHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .AllowAnonymous()
+            .WithTags("Operations")
+            .WithSummary("Liveness: the process is up.");
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+            .AllowAnonymous()
+            .WithTags("Operations")
+            .WithSummary("Readiness: the database and Hangfire answer.");
+        return endpoints;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, durationMs = e.Value.Duration.TotalMilliseconds }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+}
+
+/// <summary>Opens a connection and runs <c>select 1</c>.</summary>
+internal sealed class DatabaseHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (services.GetService<NpgsqlDataSource>() is not { } dataSource)
+        {
+            return HealthCheckResult.Unhealthy("No database is configured.");
+        }
+
+        try
+        {
+            await using var command = dataSource.CreateCommand("select 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("The database does not answer.", ex);
+        }
+    }
+}
+
+/// <summary>Checks that Hangfire's storage answers and that at least one Hangfire server has a recent heartbeat.</summary>
+internal sealed class HangfireHealthCheck(IServiceProvider services, TimeProvider time) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (services.GetService<JobStorage>() is not { } storage)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Hangfire is not configured."));
+        }
+
+        try
+        {
+            var servers = storage.GetMonitoringApi().Servers();
+            var cutoff = time.GetUtcNow().UtcDateTime.AddMinutes(-1);
+            var alive = servers.Count(s => s.Heartbeat is { } beat && beat >= cutoff);
+            return Task.FromResult(alive > 0
+                ? HealthCheckResult.Healthy($"{alive} Hangfire server(s) alive.")
+                : HealthCheckResult.Unhealthy("No Hangfire server has a recent heartbeat."));
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Hangfire storage does not answer.", ex));
+        }
+    }
+}

@@ -1,0 +1,149 @@
+// A case: its diagram with the completed path and the active activities highlighted, pending timers,
+// incidents, variables, and the audit trail with its verification result.
+import { api } from '../api/client';
+import type { InstanceDetail } from '../api/types';
+import { createViewer, focusOn, overlayBadge, show, type Canvas, type DiagramHost, type ElementRegistry, type Overlays } from '../bpmn/diagram';
+import type { PageRender } from '../router';
+import { badge, clear, empty, errorState, facts, formatDate, formatValue, h, load, loading, pageHeader } from '../ui/dom';
+import { statusBadge } from './cases';
+
+const page: PageRender = async (outlet, params) => {
+  const body = h('div');
+  outlet.append(body);
+  let viewer: DiagramHost | undefined;
+  await load(
+    body,
+    () => api.instances.get(params.id!),
+    (instance) => renderCase(instance, (v) => (viewer = v)),
+  );
+  return () => viewer?.destroy();
+};
+
+/** Activities the case has finished, from the explicit list or from the history. */
+function completedActivities(instance: InstanceDetail): Set<string> {
+  const done = new Set(instance.completedActivities ?? []);
+  for (const e of instance.history) if (e.activityId && /complet|end|left|taken/i.test(e.type)) done.add(e.activityId);
+  for (const a of instance.activeActivities) done.delete(a.activityId);
+  return done;
+}
+
+function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => void): HTMLElement {
+  const diagram = h('div', { className: 'diagram case-diagram', id: 'case-diagram', role: 'img', 'aria-label': 'Process diagram with the case path highlighted' });
+  const audit = h('div', { id: 'audit-result' }, loading('Verifying the audit trail…'));
+  diagram.appendChild(loading('Loading the diagram…'));
+
+  void (async () => {
+    try {
+      const definition = await api.definitions.get(instance.definitionKey, instance.version);
+      clear(diagram);
+      const viewer = createViewer(diagram);
+      setViewer(viewer);
+      await show(viewer, definition.xml);
+      const registry = viewer.get<ElementRegistry>('elementRegistry');
+      const canvas = viewer.get<Canvas>('canvas');
+      const overlays = viewer.get<Overlays>('overlays');
+      for (const id of completedActivities(instance)) if (registry.get(id)) canvas.addMarker(id, 'case-completed');
+      // Sequence flows between two completed nodes are part of the path taken.
+      const done = completedActivities(instance);
+      const active = new Set(instance.activeActivities.map((a) => a.activityId));
+      for (const el of registry.filter((e) => e.type === 'bpmn:SequenceFlow')) {
+        const bo = el.businessObject as unknown as { sourceRef?: { id: string }; targetRef?: { id: string } };
+        if (bo.sourceRef && done.has(bo.sourceRef.id) && bo.targetRef && (done.has(bo.targetRef.id) || active.has(bo.targetRef.id))) canvas.addMarker(el.id, 'case-flow-taken');
+      }
+      for (const id of active) if (registry.get(id)) canvas.addMarker(id, 'case-active');
+      for (const t of instance.timers) if (registry.get(t.activityId)) overlays.add(t.activityId, 'case', { position: { bottom: 10, left: -10 }, html: overlayBadge('T', 'badge-timer', `Timer due ${formatDate(t.dueAt)}`) });
+      for (const i of instance.incidents) if (registry.get(i.activityId)) overlays.add(i.activityId, 'case', { position: { top: -10, right: 10 }, html: overlayBadge('!', 'badge-error', i.message) });
+      focusOn(viewer, [...done, ...active]);
+    } catch (e) {
+      clear(diagram);
+      diagram.appendChild(errorState(e));
+    }
+  })();
+
+  void (async () => {
+    try {
+      const result = await api.instances.verifyAudit(instance.id);
+      clear(audit);
+      audit.appendChild(
+        result.valid
+          ? h('div', { className: 'alert alert-ok', role: 'status' }, `Audit chain verified: ${result.entries} entries, unbroken.`)
+          : h('div', { className: 'alert alert-danger', role: 'alert' }, `Audit chain broken${result.firstInvalidSequence !== undefined ? ` at entry ${result.firstInvalidSequence}` : ''}. ${result.message ?? ''}`),
+      );
+    } catch (e) {
+      clear(audit);
+      audit.appendChild(errorState(e));
+    }
+  })();
+
+  const table = (headers: string[], rows: (string | Node)[][]) =>
+    h(
+      'div',
+      { className: 'table-wrap' },
+      h('table', { className: 'table' }, h('thead', null, h('tr', null, ...headers.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', null, ...rows.map((r) => h('tr', null, ...r.map((c) => h('td', null, c)))))),
+    );
+
+  const variables = Object.entries(instance.variables ?? {});
+  return h(
+    'div',
+    null,
+    pageHeader(
+      instance.businessKey ?? instance.id,
+      statusBadge(instance.status),
+      instance.ocdsAvailable ? h('a', { className: 'btn', href: api.instances.ocdsUrl(instance.id), download: `${instance.businessKey ?? instance.id}-ocds.json` }, 'Download OCDS') : null,
+    ),
+    h(
+      'div',
+      { className: 'case-layout' },
+      h(
+        'section',
+        { className: 'card', 'aria-labelledby': 'diagram-h' },
+        h('h2', { id: 'diagram-h' }, 'Path'),
+        h('ul', { className: 'legend' }, h('li', null, h('span', { className: 'swatch case-completed' }), 'completed'), h('li', null, h('span', { className: 'swatch case-active' }), 'active'), h('li', null, h('span', { className: 'diagram-badge badge-timer legend-badge' }, 'T'), 'timer'), h('li', null, h('span', { className: 'diagram-badge badge-error legend-badge' }, '!'), 'incident')),
+        diagram,
+      ),
+      h(
+        'aside',
+        { className: 'card' },
+        h('h2', null, 'Case'),
+        facts([
+          ['Process', `${instance.definitionKey} v${instance.version}`],
+          ['Started', formatDate(instance.startedAt)],
+          ['Started by', instance.startedBy ?? '—'],
+          ['Ended', formatDate(instance.endedAt)],
+          ['Active', instance.activeActivities.map((a) => a.name ?? a.activityId).join(', ') || '—'],
+        ]),
+      ),
+    ),
+    h(
+      'div',
+      { className: 'grid-2' },
+      h(
+        'section',
+        { className: 'card', id: 'case-timers' },
+        h('h2', null, 'Pending timers'),
+        instance.timers.length ? table(['Activity', 'Kind', 'Due'], instance.timers.map((t) => [t.activityId, t.kind ?? 'timer', formatDate(t.dueAt)])) : empty('No pending timers.'),
+      ),
+      h(
+        'section',
+        { className: 'card', id: 'case-incidents' },
+        h('h2', null, 'Incidents'),
+        instance.incidents.length ? table(['Activity', 'Message', 'Since'], instance.incidents.map((i) => [i.activityId, i.message, formatDate(i.createdAt)])) : empty('No incidents.'),
+      ),
+    ),
+    h('section', { className: 'card', id: 'case-variables' }, h('h2', null, 'Variables'), variables.length ? table(['Name', 'Value'], variables.map(([k, v]) => [h('span', { className: 'mono' }, k), formatValue(v)])) : empty('No variables.')),
+    h(
+      'section',
+      { className: 'card', id: 'case-audit' },
+      h('h2', null, 'Audit trail'),
+      audit,
+      instance.history.length
+        ? table(
+            ['#', 'Event', 'Activity', 'When', 'By'],
+            instance.history.map((e) => [String(e.sequence), badge(e.type, 'muted'), e.activityName ?? e.activityId ?? '—', formatDate(e.at), e.by ?? '—']),
+          )
+        : empty('No history yet.'),
+    ),
+  );
+}
+
+export default page;

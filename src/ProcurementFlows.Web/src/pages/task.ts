@@ -1,0 +1,148 @@
+// The task page: the form rendered by form-js, the case context, and completion with the
+// server's field errors shown inline on the fields.
+import { api, ApiError } from '../api/client';
+import type { TaskDetail } from '../api/types';
+import type { RenderedForm } from '../forms/viewer';
+import { navigate, type PageRender } from '../router';
+import { session } from '../session';
+import { badge, clear, describeError, errorState, facts, formatDate, formatValue, h, load, loading, pageHeader, toast } from '../ui/dom';
+import { dueBadges } from './inbox';
+
+const page: PageRender = async (outlet, params) => {
+  const body = h('div');
+  outlet.append(body);
+  let form: RenderedForm | undefined;
+  await load(
+    body,
+    () => api.tasks.get(params.id!),
+    (task) => {
+      const view = renderTask(task, (f) => (form = f));
+      return view;
+    },
+  );
+  return () => form?.destroy();
+};
+
+function renderTask(task: TaskDetail, setForm: (f: RenderedForm) => void): HTMLElement {
+  const mine = task.assignee === session.user?.userName;
+  const formHost = h('div', { className: 'task-form', id: 'task-form' });
+  const summary = h('div', { id: 'form-errors', 'aria-live': 'assertive' });
+  const completeBtn = h('button', { type: 'button', className: 'btn btn-primary', id: 'complete' }, 'Complete task');
+  const claimBtn = h('button', { type: 'button', className: 'btn btn-primary', id: 'claim' }, 'Claim');
+  completeBtn.disabled = !mine;
+
+  let rendered: RenderedForm | undefined;
+  void (async () => {
+    if (!task.form) {
+      formHost.appendChild(h('p', { className: 'muted' }, 'This task has no form: completing it continues the case.'));
+      return;
+    }
+    formHost.appendChild(loading('Loading the form…'));
+    try {
+      const { renderForm } = await import('../forms/viewer');
+      clear(formHost);
+      rendered = await renderForm(formHost, task.form, task.variables ?? {});
+      setForm(rendered);
+    } catch (e) {
+      clear(formHost);
+      formHost.appendChild(errorState(e));
+    }
+  })();
+
+  const showSummary = (messages: string[]) => {
+    clear(summary);
+    if (!messages.length) return;
+    summary.appendChild(
+      h('div', { className: 'alert alert-danger', role: 'alert' }, h('p', { className: 'strong' }, 'The form cannot be submitted yet'), h('ul', null, ...messages.map((m) => h('li', null, m)))),
+    );
+  };
+
+  completeBtn.onclick = async () => {
+    let variables: Record<string, unknown> = {};
+    if (rendered) {
+      const { data, errors } = rendered.submit();
+      const clientErrors = Object.values(errors).flat();
+      if (clientErrors.length) {
+        showSummary([`${clientErrors.length} field(s) need attention.`]);
+        formHost.querySelector<HTMLElement>('.fjs-has-errors input, .fjs-has-errors textarea, .fjs-has-errors select')?.focus();
+        return;
+      }
+      variables = data;
+    }
+    completeBtn.disabled = true;
+    completeBtn.textContent = 'Completing…';
+    try {
+      await api.tasks.complete(task.id, variables);
+      toast(`Completed “${task.name}”`);
+      navigate(`/cases/${encodeURIComponent(task.instanceId)}`);
+    } catch (e) {
+      if (e instanceof ApiError && Object.keys(e.fieldErrors).length) {
+        rendered?.showErrors(e.fieldErrors);
+        showSummary(Object.entries(e.fieldErrors).flatMap(([field, messages]) => messages.map((m) => (field ? `${field}: ${m}` : m))));
+      } else {
+        const { title, detail } = describeError(e);
+        showSummary([detail ? `${title}: ${detail}` : title]);
+      }
+      completeBtn.disabled = false;
+      completeBtn.textContent = 'Complete task';
+    }
+  };
+
+  claimBtn.onclick = async () => {
+    claimBtn.disabled = true;
+    try {
+      await api.tasks.claim(task.id);
+      toast(`Claimed “${task.name}”`);
+      navigate(`/tasks/${encodeURIComponent(task.id)}`, true);
+    } catch (e) {
+      const { title, detail } = describeError(e);
+      toast(detail ? `${title}: ${detail}` : title, 'danger');
+      claimBtn.disabled = false;
+    }
+  };
+
+  const context = task.context;
+  const contextCard = h(
+    'aside',
+    { className: 'card case-context', 'aria-label': 'Case context' },
+    h('h2', null, 'Case'),
+    facts([
+      ['Case', h('a', { href: `/cases/${encodeURIComponent(task.instanceId)}` }, task.businessKey ?? task.instanceId)],
+      ['Process', task.definitionKey],
+      ['Group', task.candidateGroups.join(', ') || '—'],
+      ['Assignee', task.assignee ?? 'Unassigned'],
+      ['Due', formatDate(task.dueAt)],
+      ...Object.entries(context?.facts ?? {}).map(([k, v]): [string, string] => [k, formatValue(v)]),
+    ]),
+    context?.findings?.length
+      ? h(
+          'div',
+          null,
+          h('h3', null, 'Vetting findings'),
+          h('ul', { className: 'findings' }, ...context.findings.map((f) => h('li', null, badge(f.outcome, /clear|pass|ok/i.test(f.outcome) ? 'ok' : 'warn'), ' ', h('span', { className: 'strong' }, f.source), f.detail ? ` — ${f.detail}` : ''))),
+        )
+      : null,
+    context?.history?.length
+      ? h(
+          'div',
+          null,
+          h('h3', null, 'History'),
+          h('ol', { className: 'timeline compact' }, ...context.history.slice(-8).map((e) => h('li', null, h('span', { className: 'strong' }, e.activityName ?? e.type), ' ', h('span', { className: 'muted' }, `${formatDate(e.at)}${e.by ? ` · ${e.by}` : ''}`)))),
+        )
+      : null,
+  );
+
+  return h(
+    'div',
+    null,
+    pageHeader(task.name, ...dueBadges(task), mine ? null : task.assignee ? badge(`Assigned to ${task.assignee}`, 'muted') : claimBtn),
+    h(
+      'div',
+      { className: 'task-layout' },
+      h('section', { className: 'card', 'aria-label': 'Task form' }, summary, formHost, h('div', { className: 'form-actions' }, completeBtn, mine ? null : h('span', { className: 'muted' }, 'Claim the task to complete it.'))),
+      contextCard,
+    ),
+  );
+}
+
+export default page;

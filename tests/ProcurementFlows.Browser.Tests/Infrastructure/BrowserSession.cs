@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+
+namespace ProcurementFlows.Browser.Tests.Infrastructure;
+
+/// <summary>A page in its own context; collects console errors and uncaught exceptions for <see cref="AssertNoConsoleErrors"/>.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> errors = new();
+    private readonly Viewport viewport;
+
+    internal BrowserSession(IBrowserContext context, IPage page, Viewport viewport)
+    {
+        Context = context;
+        Page = page;
+        this.viewport = viewport;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Enqueue($"console: {message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => errors.Enqueue($"uncaught: {error}");
+    }
+
+    /// <summary>The browser context (cookies live here).</summary>
+    public IBrowserContext Context { get; }
+
+    /// <summary>The page.</summary>
+    public IPage Page { get; }
+
+    /// <summary>Console errors and uncaught exceptions so far.</summary>
+    public IReadOnlyCollection<string> Errors => errors;
+
+    /// <summary>Writes a full-page screenshot to TestResults/screenshots/NAME-VIEWPORT.png.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        var file = Path.Combine(Repository.ScreenshotDirectory, $"{name}-{viewport.ToString().ToLowerInvariant()}.png");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+    }
+
+    /// <summary>Fails with every console error and uncaught exception seen on the page.</summary>
+    public void AssertNoConsoleErrors() =>
+        Assert.True(errors.IsEmpty, "Console errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+}

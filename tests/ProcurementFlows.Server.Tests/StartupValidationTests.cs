@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+using ProcurementFlows.Server.Tests.Infrastructure;
+
+namespace ProcurementFlows.Server.Tests;
+
+public sealed class StartupValidationTests
+{
+    private static WebApplicationFactory<ServerAssembly> Production(params (string Key, string? Value)[] settings) =>
+        new WebApplicationFactory<ServerAssembly>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("Server:PrintStartupBanner", "false");
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+        });
+
+    [Fact]
+    public void Production_without_a_signing_key_refuses_to_start()
+    {
+        using var factory = Production();
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("SigningKey is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Production_refuses_plain_text_passwords_and_unknown_roles()
+    {
+        using var factory = Production(
+            ("Identity:Local:SigningKey", Convert.ToBase64String(new byte[32])),
+            ("Identity:Local:Accounts:0:UserName", "eve"),
+            ("Identity:Local:Accounts:0:Password", "plain"),
+            ("Identity:Local:Accounts:0:Roles:0", "root"));
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("accepted only in Development", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown role 'root'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Oidc_mode_requires_an_authority()
+    {
+        using var factory = Production(("Identity:Mode", "Oidc"));
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("Authority", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sample_users_do_not_exist_outside_development_but_configured_hashed_accounts_do()
+    {
+        var hash = Identity.LocalAccountStore.HashPassword("s3cret-pass");
+        using var factory = Production(
+            ("Identity:Local:SigningKey", Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray())),
+            ("Identity:Local:Accounts:0:UserName", "ops"),
+            ("Identity:Local:Accounts:0:PasswordHash", hash),
+            ("Identity:Local:Accounts:0:Roles:0", "admin"));
+        using var client = factory.CreateClient();
+
+        using var sample = await client.PostAsJsonAsync("/api/auth/token", new { userName = "dana", password = ServerFactory.Passwords["dana"] });
+        Assert.Equal(HttpStatusCode.Unauthorized, sample.StatusCode);
+        using var configured = await client.PostAsJsonAsync("/api/auth/token", new { userName = "ops", password = "s3cret-pass" });
+        Assert.Equal(HttpStatusCode.OK, configured.StatusCode);
+    }
+}
