@@ -40,11 +40,11 @@ public static class RegistriesServiceCollectionExtensions
         AddClient<ISamGovApi>(services, RegistryId.SamGov, b => b.AddHttpMessageHandler<SamGovApiKeyHandler>());
         AddClient<IProzorroApi>(services, RegistryId.Prozorro);
 
-        services.AddTransient<IServiceTaskHandler, CompanyLookupHandler>();
-        services.AddTransient<IServiceTaskHandler, SanctionsScreeningHandler>();
-        services.AddTransient<IServiceTaskHandler, LeiCheckHandler>();
-        services.AddTransient<IServiceTaskHandler, ExclusionsCheckHandler>();
-        services.AddTransient<IServiceTaskHandler, TenderLookupHandler>();
+        services.AddSingleton<IServiceTaskHandler, CompanyLookupHandler>();
+        services.AddSingleton<IServiceTaskHandler, SanctionsScreeningHandler>();
+        services.AddSingleton<IServiceTaskHandler, LeiCheckHandler>();
+        services.AddSingleton<IServiceTaskHandler, ExclusionsCheckHandler>();
+        services.AddSingleton<IServiceTaskHandler, TenderLookupHandler>();
         return services;
     }
 

@@ -85,6 +85,59 @@ public sealed class InputTests(RegistryFixture fixture) : IClassFixture<Registry
         Assert.Equal("hit", findings["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Flat_inputs_mapped_by_the_shipped_vetting_diagram_are_understood()
+    {
+        // workflows/supplier-vetting.bpmn maps supplierName, country, registrationScheme, registrationNumber and lei.
+        var variables = new Dictionary<string, JsonNode?>
+        {
+            ["supplierName"] = "Polar Optronics AS",
+            ["country"] = "NO",
+            ["registrationScheme"] = "NO-BRC",
+            ["registrationNumber"] = "913579135",
+            ["lei"] = "549300PLRPTRNX7VL372",
+        };
+
+        var company = await fixture.Host.FindingsAsync(CompanyLookupHandler.TopicName, variables);
+        var lei = await fixture.Host.FindingsAsync(LeiCheckHandler.TopicName, variables);
+        variables["lei"] = null;
+        variables["registrationScheme"] = "XI-LEI";
+        variables["registrationNumber"] = "549300PLRPTRNX7VL372";
+        var leiAsRegistration = await fixture.Host.FindingsAsync(LeiCheckHandler.TopicName, variables);
+        variables["registrationNumber"] = 913579135;
+        variables["registrationScheme"] = "NO-BRC";
+        variables["supplierName"] = null;
+        var missingName = Assert.IsType<ServiceTaskResult.Failed>(await fixture.Host.RunAsync(CompanyLookupHandler.TopicName, variables));
+
+        Assert.Equal("clear", company["status"]!.GetValue<string>());
+        Assert.Equal("needs-review", lei["status"]!.GetValue<string>());
+        Assert.Equal("needs-review", leiAsRegistration["status"]!.GetValue<string>());
+        Assert.Contains("The process variable 'supplier' is missing", missingName.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Flat_input_errors_name_the_flat_variable()
+    {
+        var result = await fixture.Host.RunAsync(CompanyLookupHandler.TopicName, new Dictionary<string, JsonNode?>
+        {
+            ["supplierName"] = "X AS",
+            ["registrationNumber"] = new JsonArray(1),
+        });
+
+        var failed = Assert.IsType<ServiceTaskResult.Failed>(result);
+        Assert.Contains("'registrationNumber' must be a string, not Array", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_supplier_object_accepts_the_forms_identifier_names()
+    {
+        var findings = await fixture.Host.FindingsAsync(
+            CompanyLookupHandler.TopicName,
+            new JsonObject { ["name"] = "Fjordvakt", ["country"] = "NO", ["identifierScheme"] = "NO-BRC", ["identifierId"] = "934567897" });
+
+        Assert.Equal("hit", findings["status"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("923456783", true)]
     [InlineData("934567897", true)]

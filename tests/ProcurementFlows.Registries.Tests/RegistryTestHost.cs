@@ -71,7 +71,12 @@ internal sealed class RegistryTestHost : IAsyncDisposable
     {
         var result = await RunAsync(topic, variables);
         var completed = Assert.IsType<ServiceTaskResult.Completed>(result);
-        return Assert.IsType<JsonObject>(Assert.Single(completed.Variables).Value);
+        var handler = Handler(topic);
+        var findings = Assert.IsType<JsonObject>(completed.Variables["findings"]);
+        var own = Assert.IsType<JsonObject>(completed.Variables[((Vetting.RegistryHandler)handler).OutputVariable]);
+        Assert.Equal(2, completed.Variables.Count);
+        Assert.True(JsonNode.DeepEquals(findings, own), "findings and the check's own variable carry the same object");
+        return findings;
     }
 
     public Task<JsonObject> FindingsAsync(string topic, JsonObject supplier) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProcurementFlows.Registries.Brreg;
 using ProcurementFlows.Registries.Http;
@@ -14,8 +15,8 @@ namespace ProcurementFlows.Registries.Vetting;
 /// Brønnøysund (entity, roles, annual accounts); suppliers with only a SAM.gov UEI in SAM.gov's entity API; any
 /// other scheme (e.g. <c>UA-EDR</c>) has no automated registry and needs manual review. Writes <c>companyLookup</c>.
 /// </summary>
-internal sealed class CompanyLookupHandler(IBrregApi brreg, ISamGovApi sam, TimeProvider time, ILogger<CompanyLookupHandler> logger)
-    : RegistryHandler(time, logger)
+internal sealed class CompanyLookupHandler(IServiceScopeFactory scopes, TimeProvider time, ILogger<CompanyLookupHandler> logger)
+    : RegistryHandler(scopes, time, logger)
 {
     public const string TopicName = "registry.company-lookup";
 
@@ -25,18 +26,18 @@ internal sealed class CompanyLookupHandler(IBrregApi brreg, ISamGovApi sam, Time
 
     protected override RegistryId Registry => RegistryId.Brreg;
 
-    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         var supplier = SupplierInput.From(context.Variables, RegistryId.Brreg);
         var scheme = supplier.EffectiveScheme;
         if (scheme == "NO-BRC")
         {
-            return await LookUpBrregAsync(supplier, cancellationToken);
+            return await LookUpBrregAsync(services.GetRequiredService<IBrregApi>(), supplier, cancellationToken);
         }
 
         if (scheme is null && supplier.Uei is not null)
         {
-            return await LookUpSamAsync(supplier, cancellationToken);
+            return await LookUpSamAsync(services.GetRequiredService<ISamGovApi>(), supplier, cancellationToken);
         }
 
         var evidence = new JsonObject { ["scheme"] = scheme, ["identifier"] = supplier.OrgNumber, ["country"] = supplier.Country };
@@ -46,7 +47,7 @@ internal sealed class CompanyLookupHandler(IBrregApi brreg, ISamGovApi sam, Time
         return Findings(VettingStatus.NeedsReview, "Company registration must be verified manually.", [reason], [], evidence);
     }
 
-    private async Task<VettingFindings> LookUpBrregAsync(SupplierInput supplier, CancellationToken cancellationToken)
+    private async Task<VettingFindings> LookUpBrregAsync(IBrregApi brreg, SupplierInput supplier, CancellationToken cancellationToken)
     {
         var orgNumber = supplier.OrgNumber;
         if (!Identifiers.IsNorwegianOrgNumber(orgNumber))
@@ -125,7 +126,7 @@ internal sealed class CompanyLookupHandler(IBrregApi brreg, ISamGovApi sam, Time
             : Findings(VettingStatus.Clear, $"{entity.Navn} is an active entity in Enhetsregisteret.", [], requests, evidence);
     }
 
-    private async Task<VettingFindings> LookUpSamAsync(SupplierInput supplier, CancellationToken cancellationToken)
+    private async Task<VettingFindings> LookUpSamAsync(ISamGovApi sam, SupplierInput supplier, CancellationToken cancellationToken)
     {
         if (!Identifiers.IsUei(supplier.Uei))
         {

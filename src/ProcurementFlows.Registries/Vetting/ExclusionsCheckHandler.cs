@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProcurementFlows.Registries.Http;
 using ProcurementFlows.Registries.SamGov;
@@ -11,7 +12,7 @@ namespace ProcurementFlows.Registries.Vetting;
 /// exclusion record found by identifier is a hit; one found by name only needs review (names are not identity).
 /// Writes <c>exclusionsCheck</c>.
 /// </summary>
-internal sealed class ExclusionsCheckHandler(ISamGovApi api, TimeProvider time, ILogger<ExclusionsCheckHandler> logger) : RegistryHandler(time, logger)
+internal sealed class ExclusionsCheckHandler(IServiceScopeFactory scopes, TimeProvider time, ILogger<ExclusionsCheckHandler> logger) : RegistryHandler(scopes, time, logger)
 {
     public const string TopicName = "registry.exclusions-check";
 
@@ -21,8 +22,9 @@ internal sealed class ExclusionsCheckHandler(ISamGovApi api, TimeProvider time, 
 
     protected override RegistryId Registry => RegistryId.SamGov;
 
-    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
+        var api = services.GetRequiredService<ISamGovApi>();
         var supplier = SupplierInput.From(context.Variables, Registry);
         if (supplier.Uei is not null && !Identifiers.IsUei(supplier.Uei))
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProcurementFlows.Registries.Gleif;
 using ProcurementFlows.Registries.Http;
@@ -12,7 +13,7 @@ namespace ProcurementFlows.Registries.Vetting;
 /// is a hit; an ACTIVE entity with a LAPSED (or pending) LEI needs review; ACTIVE + ISSUED is clear.
 /// Writes <c>leiCheck</c>.
 /// </summary>
-internal sealed class LeiCheckHandler(IGleifApi api, TimeProvider time, ILogger<LeiCheckHandler> logger) : RegistryHandler(time, logger)
+internal sealed class LeiCheckHandler(IServiceScopeFactory scopes, TimeProvider time, ILogger<LeiCheckHandler> logger) : RegistryHandler(scopes, time, logger)
 {
     public const string TopicName = "registry.lei-check";
 
@@ -24,8 +25,9 @@ internal sealed class LeiCheckHandler(IGleifApi api, TimeProvider time, ILogger<
 
     protected override RegistryId Registry => RegistryId.Gleif;
 
-    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
+        var api = services.GetRequiredService<IGleifApi>();
         var supplier = SupplierInput.From(context.Variables, Registry);
         if (supplier.Lei is null)
         {

@@ -1,17 +1,24 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProcurementFlows.Runtime.ServiceTasks;
 
 namespace ProcurementFlows.Registries.Vetting;
 
 /// <summary>
-/// Common shape of a vetting handler: read the supplier, ask one registry, write findings to one variable.
-/// A <see cref="RegistryException"/> becomes <see cref="ServiceTaskResult.Failed"/> with its retryable flag, so
-/// transient outages go through the diagram's retry cycle and permanent failures straight to an incident.
+/// Common shape of a vetting handler: read the supplier, ask one registry, write findings to
+/// <c>findings</c> (for a diagram's output mapping, e.g. <c>companyLookup = ${findings}</c>) and to the
+/// check's own variable. A <see cref="RegistryException"/> becomes <see cref="ServiceTaskResult.Failed"/>
+/// with its retryable flag, so transient outages go through the diagram's retry cycle and permanent
+/// failures straight to an incident. Handlers are singletons: each execution resolves its Refit client
+/// in a scope of its own, so HttpClientFactory keeps rotating handlers.
 /// </summary>
-internal abstract class RegistryHandler(TimeProvider time, ILogger logger) : IServiceTaskHandler
+internal abstract class RegistryHandler(IServiceScopeFactory scopes, TimeProvider time, ILogger logger) : IServiceTaskHandler
 {
+    /// <summary>The generic output variable every vetting handler writes.</summary>
+    public const string FindingsVariable = "findings";
+
     public abstract string Topic { get; }
 
     /// <summary>The process variable the findings are written to.</summary>
@@ -24,14 +31,16 @@ internal abstract class RegistryHandler(TimeProvider time, ILogger logger) : ISe
         ArgumentNullException.ThrowIfNull(context);
         try
         {
-            var findings = await CheckAsync(context, cancellationToken);
+            await using var scope = scopes.CreateAsyncScope();
+            var findings = await CheckAsync(context, scope.ServiceProvider, cancellationToken);
             logger.LogInformation(
                 "{Topic} for instance {ProcessInstanceId} ({ActivityId}): {Status}",
                 Topic,
                 context.ProcessInstanceId,
                 context.ActivityId,
                 VettingFindings.StatusName(findings.Status));
-            return new ServiceTaskResult.Completed(new Dictionary<string, JsonNode?> { [OutputVariable] = findings.ToJson() });
+            var json = findings.ToJson();
+            return new ServiceTaskResult.Completed(new Dictionary<string, JsonNode?> { [FindingsVariable] = json, [OutputVariable] = json.DeepClone() });
         }
         catch (RegistryException e)
         {
@@ -47,7 +56,7 @@ internal abstract class RegistryHandler(TimeProvider time, ILogger logger) : ISe
     }
 
     /// <summary>Runs the check; throws <see cref="RegistryException"/> on failure or bad input.</summary>
-    protected abstract Task<VettingFindings> CheckAsync(ServiceTaskContext context, CancellationToken cancellationToken);
+    protected abstract Task<VettingFindings> CheckAsync(ServiceTaskContext context, IServiceProvider services, CancellationToken cancellationToken);
 
     protected VettingFindings Findings(VettingStatus status, string summary, IEnumerable<string> reasons, IEnumerable<string> requests, JsonObject evidence) =>
         Findings(Registry, status, summary, reasons, requests, evidence);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProcurementFlows.Registries.Http;
@@ -15,8 +16,8 @@ namespace ProcurementFlows.Registries.Vetting;
 /// that a compliance officer has not cleared (<c>sanctionsClearedIds</c>) is a hit needing compliance review.
 /// Writes <c>sanctionsScreening</c>.
 /// </summary>
-internal sealed class SanctionsScreeningHandler(IOpenSanctionsApi api, IOptions<RegistriesOptions> options, TimeProvider time, ILogger<SanctionsScreeningHandler> logger)
-    : RegistryHandler(time, logger)
+internal sealed class SanctionsScreeningHandler(IServiceScopeFactory scopes, IOptions<RegistriesOptions> options, TimeProvider time, ILogger<SanctionsScreeningHandler> logger)
+    : RegistryHandler(scopes, time, logger)
 {
     public const string TopicName = "registry.sanctions-screening";
 
@@ -29,8 +30,9 @@ internal sealed class SanctionsScreeningHandler(IOpenSanctionsApi api, IOptions<
 
     protected override RegistryId Registry => RegistryId.OpenSanctions;
 
-    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
+        var api = services.GetRequiredService<IOpenSanctionsApi>();
         var settings = options.Value.OpenSanctions;
         var supplier = SupplierInput.From(context.Variables, Registry);
         var cleared = SupplierInput.ClearedIds(context.Variables, Registry);

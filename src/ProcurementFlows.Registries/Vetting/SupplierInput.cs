@@ -64,51 +64,157 @@ public sealed record SupplierInput
         _ => OrgNumber is not null && Identifiers.IsNorwegianOrgNumber(OrgNumber) && Country is null ? "NO-BRC" : null,
     };
 
-    /// <summary>Reads and validates the <c>supplier</c> variable; bad input throws <see cref="InvalidVettingInputException"/>.</summary>
+    /// <summary>
+    /// Reads and validates the supplier: the <c>supplier</c> object (with <c>identifierScheme</c>/<c>identifierId</c>
+    /// accepted for <c>orgScheme</c>/<c>orgNumber</c>), or, when a diagram maps flat inputs, the variables
+    /// <c>supplierName</c>, <c>country</c>, <c>registrationScheme</c>, <c>registrationNumber</c>, <c>lei</c>,
+    /// <c>uei</c>, <c>cageCode</c>, <c>supplierKind</c>, <c>birthDate</c>, <c>nationality</c>.
+    /// Bad input throws <see cref="InvalidVettingInputException"/>.
+    /// </summary>
     public static SupplierInput From(IReadOnlyDictionary<string, JsonNode?> variables, RegistryId registry)
     {
-        if (!variables.TryGetValue(VariableName, out var node) || node is null)
+        ArgumentNullException.ThrowIfNull(variables);
+        Reader reader;
+        if (variables.TryGetValue(VariableName, out var node) && node is not null)
         {
-            throw new InvalidVettingInputException(registry, $"The process variable '{VariableName}' is missing; it must be an object with at least a 'name'.");
+            if (node is not JsonObject supplier)
+            {
+                throw new InvalidVettingInputException(registry, $"The process variable '{VariableName}' must be a JSON object, not {node.GetValueKind()}.");
+            }
+
+            reader = new Reader(supplier, registry, Flat: false);
+        }
+        else if (variables.TryGetValue(FlatNames["name"], out var flatName) && flatName is not null)
+        {
+            var flat = new JsonObject();
+            foreach (var (property, variable) in FlatNames)
+            {
+                if (variables.TryGetValue(variable, out var value))
+                {
+                    flat[property] = value?.DeepClone();
+                }
+            }
+
+            reader = new Reader(flat, registry, Flat: true);
+        }
+        else
+        {
+            throw new InvalidVettingInputException(registry, $"The process variable '{VariableName}' is missing; it must be an object with at least a 'name' (or map the flat inputs 'supplierName', 'registrationScheme', 'registrationNumber'...).");
         }
 
-        if (node is not JsonObject supplier)
+        return reader.Read();
+    }
+
+    /// <summary>The flat input variable for each supplier property.</summary>
+    private static readonly IReadOnlyDictionary<string, string> FlatNames = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["name"] = "supplierName",
+        ["kind"] = "supplierKind",
+        ["country"] = "country",
+        ["orgScheme"] = "registrationScheme",
+        ["orgNumber"] = "registrationNumber",
+        ["lei"] = "lei",
+        ["uei"] = "uei",
+        ["cageCode"] = "cageCode",
+        ["birthDate"] = "birthDate",
+        ["nationality"] = "nationality",
+    };
+
+    private sealed record Reader(JsonObject Supplier, RegistryId Registry, bool Flat)
+    {
+        public SupplierInput Read()
         {
-            throw new InvalidVettingInputException(registry, $"The process variable '{VariableName}' must be a JSON object, not {node.GetValueKind()}.");
+            var name = Text("name");
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw Invalid($"'{Display("name")}' is required.");
+            }
+
+            var kind = Text("kind")?.ToLowerInvariant();
+            if (kind is not (null or "company" or "person"))
+            {
+                throw Invalid($"'{Display("kind")}' must be 'company' or 'person', not '{kind}'.");
+            }
+
+            var country = Upper(Text("country"));
+            if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
+            {
+                throw Invalid($"'{Display("country")}' must be an ISO 3166-1 alpha-2 code such as 'NO', not '{country}'.");
+            }
+
+            var scheme = Upper(Text("orgScheme") ?? Text("identifierScheme"));
+            var number = (Text("orgNumber") ?? Text("identifierId"))?.Replace(" ", string.Empty, StringComparison.Ordinal);
+            var lei = Upper(Text("lei"));
+            if (lei is null && scheme == "XI-LEI")
+            {
+                // The registration number is itself the LEI.
+                lei = Upper(number);
+            }
+
+            return new SupplierInput
+            {
+                Name = name.Trim(),
+                IsPerson = kind == "person",
+                Country = country,
+                OrgNumber = number,
+                OrgScheme = scheme,
+                Lei = lei,
+                Uei = Upper(Text("uei")),
+                CageCode = Upper(Text("cageCode")),
+                BirthDate = Text("birthDate"),
+                Nationality = Upper(Text("nationality")),
+                Persons = ReadPersons(),
+            };
         }
 
-        var name = Text(supplier, "name", registry);
-        if (string.IsNullOrWhiteSpace(name))
+        private List<PersonInput> ReadPersons()
         {
-            throw new InvalidVettingInputException(registry, $"'{VariableName}.name' is required.");
+            if (Supplier["persons"] is not { } node)
+            {
+                return [];
+            }
+
+            if (node is not JsonArray array)
+            {
+                throw Invalid($"'{VariableName}.persons' must be an array of objects with a 'name'.");
+            }
+
+            var persons = new List<PersonInput>();
+            foreach (var item in array)
+            {
+                if (item is not JsonObject person)
+                {
+                    throw Invalid($"Every entry of '{VariableName}.persons' must be an object with a 'name'.");
+                }
+
+                var reader = this with { Supplier = person };
+                if (reader.Text("name") is not { Length: > 0 } personName)
+                {
+                    throw Invalid($"Every entry of '{VariableName}.persons' must be an object with a 'name'.");
+                }
+
+                persons.Add(new PersonInput(personName.Trim(), reader.Text("birthDate"), Upper(reader.Text("nationality"))));
+            }
+
+            return persons;
         }
 
-        var kind = Text(supplier, "kind", registry)?.ToLowerInvariant();
-        if (kind is not (null or "company" or "person"))
-        {
-            throw new InvalidVettingInputException(registry, $"'{VariableName}.kind' must be 'company' or 'person', not '{kind}'.");
-        }
+        private string Display(string property) => Flat && FlatNames.TryGetValue(property, out var variable) ? variable : $"{VariableName}.{property}";
 
-        var country = Upper(Text(supplier, "country", registry));
-        if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
-        {
-            throw new InvalidVettingInputException(registry, $"'{VariableName}.country' must be an ISO 3166-1 alpha-2 code such as 'NO', not '{country}'.");
-        }
+        private InvalidVettingInputException Invalid(string message) => new(Registry, message);
 
-        return new SupplierInput
+        private string? Text(string property)
         {
-            Name = name.Trim(),
-            IsPerson = kind == "person",
-            Country = country,
-            OrgNumber = Text(supplier, "orgNumber", registry)?.Replace(" ", string.Empty, StringComparison.Ordinal),
-            OrgScheme = Upper(Text(supplier, "orgScheme", registry)),
-            Lei = Upper(Text(supplier, "lei", registry)),
-            Uei = Upper(Text(supplier, "uei", registry)),
-            CageCode = Upper(Text(supplier, "cageCode", registry)),
-            BirthDate = Text(supplier, "birthDate", registry),
-            Nationality = Upper(Text(supplier, "nationality", registry)),
-            Persons = ReadPersons(supplier, registry),
-        };
+            var node = Supplier[property];
+            return node?.GetValueKind() switch
+            {
+                null or JsonValueKind.Null => null,
+                JsonValueKind.String => node.GetValue<string>() is { Length: > 0 } s ? s : null,
+                // Identifiers typed as numbers in a form (e.g. 923609016) are accepted as their digits.
+                JsonValueKind.Number when long.TryParse(node.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) => number.ToString(CultureInfo.InvariantCulture),
+                var kind => throw Invalid($"'{Display(property)}' must be a string, not {kind}."),
+            };
+        }
     }
 
     /// <summary>Reads <c>sanctionsClearedIds</c> (an array of strings), empty when absent.</summary>
@@ -127,44 +233,5 @@ public sealed record SupplierInput
         return [.. array.Select(item => item!.GetValue<string>()).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal)];
     }
 
-    private static List<PersonInput> ReadPersons(JsonObject supplier, RegistryId registry)
-    {
-        if (supplier["persons"] is not { } node)
-        {
-            return [];
-        }
-
-        if (node is not JsonArray array)
-        {
-            throw new InvalidVettingInputException(registry, $"'{VariableName}.persons' must be an array of objects with a 'name'.");
-        }
-
-        var persons = new List<PersonInput>();
-        foreach (var item in array)
-        {
-            if (item is not JsonObject person || Text(person, "name", registry) is not { Length: > 0 } personName)
-            {
-                throw new InvalidVettingInputException(registry, $"Every entry of '{VariableName}.persons' must be an object with a 'name'.");
-            }
-
-            persons.Add(new PersonInput(personName.Trim(), Text(person, "birthDate", registry), Upper(Text(person, "nationality", registry))));
-        }
-
-        return persons;
-    }
-
     private static string? Upper(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim().ToUpperInvariant();
-
-    private static string? Text(JsonObject obj, string property, RegistryId registry)
-    {
-        var node = obj[property];
-        return node?.GetValueKind() switch
-        {
-            null or JsonValueKind.Null => null,
-            JsonValueKind.String => node.GetValue<string>() is { Length: > 0 } s ? s : null,
-            // Identifiers typed as numbers in a form (e.g. 923609016) are accepted as their digits.
-            JsonValueKind.Number when long.TryParse(node.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) => number.ToString(CultureInfo.InvariantCulture),
-            var kind => throw new InvalidVettingInputException(registry, $"'{VariableName}.{property}' must be a string, not {kind}."),
-        };
-    }
 }

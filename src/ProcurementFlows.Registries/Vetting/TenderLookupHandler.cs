@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProcurementFlows.Registries.Http;
 using ProcurementFlows.Registries.Prozorro;
@@ -13,7 +14,7 @@ namespace ProcurementFlows.Registries.Vetting;
 /// and contracts. Found is clear; cancelled or unsuccessful needs review; when a <c>supplier</c> with a UA-EDR
 /// number is given, the evidence says whether it holds an active award. Writes <c>tenderLookup</c>.
 /// </summary>
-internal sealed class TenderLookupHandler(IProzorroApi api, TimeProvider time, ILogger<TenderLookupHandler> logger) : RegistryHandler(time, logger)
+internal sealed class TenderLookupHandler(IServiceScopeFactory scopes, TimeProvider time, ILogger<TenderLookupHandler> logger) : RegistryHandler(scopes, time, logger)
 {
     public const string TopicName = "registry.tender-lookup";
 
@@ -25,8 +26,9 @@ internal sealed class TenderLookupHandler(IProzorroApi api, TimeProvider time, I
 
     protected override RegistryId Registry => RegistryId.Prozorro;
 
-    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    protected override async Task<VettingFindings> CheckAsync(ServiceTaskContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
+        var api = services.GetRequiredService<IProzorroApi>();
         if (!context.Variables.TryGetValue(TenderIdVariable, out var node) || node?.GetValueKind() != JsonValueKind.String
             || node.GetValue<string>() is not { } id || !Identifiers.IsProzorroId(id))
         {
