@@ -2,6 +2,7 @@
 // names a route differently, change it here and nowhere else.
 import type {
   AuditVerification,
+  CaseContext,
   CurrentUser,
   DefinitionSummary,
   DefinitionVersion,
@@ -69,6 +70,28 @@ function withQuery(path: string, query?: Query): string {
   }
   const s = params.toString();
   return s ? `${path}?${s}` : path;
+}
+
+/** GET of a non-JSON resource (e.g. BPMN XML); errors still come as problem details. */
+async function requestText(path: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'application/xml, text/plain, application/problem+json' }, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, { title: 'The server cannot be reached', detail: e instanceof Error ? e.message : String(e) });
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    if (response.status === 401) window.dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT));
+    let problem: ProblemDetails = { status: response.status, title: response.statusText || `HTTP ${response.status}` };
+    try {
+      problem = JSON.parse(text) as ProblemDetails;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(response.status, problem);
+  }
+  return text;
 }
 
 async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
@@ -202,7 +225,7 @@ function toForm(f: Json): FormResource {
   const content = f.schema ?? f.content;
   const schema = (typeof content === 'string' ? JSON.parse(content) : content) as FormSchema;
   const name = str(f.resourceName ?? f.name);
-  return { id: String(f.id ?? f.formKey ?? name ?? schema.id), name, schema };
+  return { id: String(f.formKey ?? f.id ?? name ?? schema.id), name, schema };
 }
 
 function toDefinitionVersion(d: Json): DefinitionVersion {
@@ -307,7 +330,6 @@ function taskParams(q: TaskQuery): Query {
     dueBefore: q.dueBefore,
     overdue: q.overdue,
     escalated: q.escalated,
-    search: q.search,
     sort: q.sort,
     descending: q.order === 'desc' ? true : undefined,
     offset: ((q.page ?? 1) - 1) * (q.pageSize ?? 50),
@@ -318,7 +340,7 @@ function taskParams(q: TaskQuery): Query {
 function instanceParams(q: InstanceQuery): Query {
   return {
     processKey: q.key,
-    processVersion: q.version,
+    version: q.version,
     status: q.status === 'incident' ? undefined : q.status,
     withIncidents: q.status === 'incident' ? true : undefined,
     businessKey: q.businessKey,
@@ -341,7 +363,13 @@ export const api = {
 
   definitions: {
     list: async () => toDefinitions(await request<unknown>('GET', '/api/definitions', undefined, { latestOnly: false })),
-    get: async (key: string, version: number) => toDefinitionVersion(await request<Json>('GET', `/api/definitions/${enc(key)}/versions/${version}`)),
+    /** A version with its BPMN XML and the forms its user tasks reference. */
+    get: async (key: string, version: number): Promise<DefinitionVersion> => {
+      const base = `/api/definitions/${enc(key)}/versions/${version}`;
+      const [detail, xml, forms] = await Promise.all([request<Json>('GET', base), requestText(`${base}/xml`), request<unknown>('GET', `${base}/forms`)]);
+      const forms_ = arr(forms).filter((f) => (f as Json).schema || (f as Json).content);
+      return toDefinitionVersion({ ...detail, definition: { ...((detail.definition as Json | undefined) ?? detail), xml }, forms: forms_ });
+    },
     /** Validates without deploying; answers every error at once (empty when valid). */
     validate: async (resources: DeploymentResource[]): Promise<ValidationError[]> => {
       try {
@@ -390,35 +418,47 @@ export const api = {
     get: async (id: string): Promise<TaskDetail> => {
       const r = await request<Json>('GET', `/api/tasks/${enc(id)}`);
       const task = (r.task as Json | undefined) ?? r;
-      const form = r.form as Json | string | null | undefined;
+      const form = r.form as Json | null | undefined;
+      const caseData = (r.case ?? r.context) as Json | undefined;
+      const instance = caseData?.instance ? toInstanceSummary(caseData.instance as Json) : undefined;
+      const facts: Record<string, unknown> = { ...((caseData?.facts as Record<string, unknown> | undefined) ?? {}) };
+      if (instance) {
+        facts['Case started'] = instance.startedAt ? new Date(instance.startedAt).toLocaleString('en-GB') : undefined;
+        facts['Started by'] = instance.startedBy;
+      }
+      const history = arr(caseData?.history).map((e) => {
+        const h = e as Json;
+        return { sequence: Number(h.sequence ?? 0), type: String(h.type ?? ''), activityId: str(h.activityId), activityName: str(h.activityName), at: String(h.at ?? h.occurredAt ?? ''), by: str(h.by ?? h.userId) };
+      });
+      const schema = form ? (form.schema ?? (form.content ? toForm(form).schema : form.components ? form : undefined)) : undefined;
       return {
         ...toTask(task),
         formKey: str(task.formKey),
-        form: form ? (typeof form === 'string' ? JSON.parse(form) : ((form as Json).schema ?? (form as Json).content ? toForm(form as Json).schema : (form as unknown as FormSchema))) : null,
-        variables: (r.variables ?? {}) as Record<string, unknown>,
-        context: r.context as TaskDetail['context'],
+        form: (schema as FormSchema | undefined) ?? null,
+        variables: ((r.variables ?? caseData?.variables) ?? {}) as Record<string, unknown>,
+        context: { facts, findings: caseData?.findings as CaseContext['findings'], history },
       };
     },
     claim: (id: string) => request<void>('POST', `/api/tasks/${enc(id)}/claim`),
     unclaim: (id: string) => request<void>('POST', `/api/tasks/${enc(id)}/unclaim`),
-    delegate: (id: string, userName: string) => request<void>('POST', `/api/tasks/${enc(id)}/delegate`, { userId: userName, userName }),
+    delegate: (id: string, userName: string) => request<void>('POST', `/api/tasks/${enc(id)}/delegate`, { userName }),
     complete: (id: string, variables: Record<string, unknown>) => request<void>('POST', `/api/tasks/${enc(id)}/complete`, { variables }),
   },
 
   supervision: {
     overview: async () => {
-      const [workload, tasks] = await Promise.all([
+      const [workload, overdue, escalated] = await Promise.all([
         request<unknown>('GET', '/api/supervision/workload'),
-        request<unknown>('GET', '/api/tasks', undefined, { scope: 'everyone', overdue: true, sort: 'due', limit: 100 }).then((p) => asPage(p, toTask).items),
+        request<unknown>('GET', '/api/supervision/tasks', undefined, { overdue: true, limit: 100 }),
+        request<unknown>('GET', '/api/supervision/tasks', undefined, { escalated: true, limit: 100 }),
       ]);
-      const escalated = await request<unknown>('GET', '/api/tasks', undefined, { scope: 'everyone', escalated: true, sort: 'due', limit: 100 }).then((p) => asPage(p, toTask).items);
-      const all = new Map([...tasks, ...escalated].map((t) => [t.id, t]));
+      const all = new Map([...asPage(escalated, toTask).items, ...asPage(overdue, toTask).items].map((t) => [t.id, t]));
       return toOverview(workload, [...all.values()]);
     },
     sla: async (definitionKey: string, version?: number) => toSla(await request<unknown>('GET', '/api/supervision/sla', undefined, { processKey: definitionKey, version }), definitionKey),
     incidents: async () => asPage(await request<unknown>('GET', '/api/supervision/incidents'), toIncident).items,
     retryIncident: (id: string) => request<void>('POST', `/api/supervision/incidents/${enc(id)}/retry`),
-    reassign: (taskId: string, userName: string) => request<void>('POST', `/api/supervision/tasks/${enc(taskId)}/reassign`, { assignee: userName }),
+    reassign: (taskId: string, userName: string) => request<void>('POST', `/api/supervision/tasks/${enc(taskId)}/reassign`, { userName }),
   },
 };
 

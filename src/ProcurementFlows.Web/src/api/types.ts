@@ -166,8 +166,7 @@ export interface TaskQuery {
   dueBefore?: string;
   overdue?: boolean;
   escalated?: boolean;
-  search?: string;
-  sort?: 'due' | 'created' | 'priority' | 'name';
+  sort?: 'due' | 'created' | 'priority';
   order?: 'asc' | 'desc';
   page?: number;
   pageSize?: number;

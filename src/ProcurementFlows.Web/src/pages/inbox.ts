@@ -41,18 +41,19 @@ const page: PageRender = (outlet, _params, urlQuery) => {
     };
   }
 
-  const search = h('input', { type: 'search', id: 'task-search', placeholder: 'Search tasks or cases', 'aria-label': 'Search tasks or cases' });
+  const search = h('input', { type: 'search', id: 'task-search', placeholder: 'Filter by task, case or group', 'aria-label': 'Filter by task, case or group' });
   const overdue = h('input', { type: 'checkbox', id: 'only-overdue' });
   const escalated = h('input', { type: 'checkbox', id: 'only-escalated' });
   const dueBefore = h('input', { type: 'date', id: 'due-before', 'aria-label': 'Due before' });
   let debounce: ReturnType<typeof setTimeout> | undefined;
+  // The API has no free-text search: the filter narrows the loaded page.
+  const applySearch = () => {
+    const term = search.value.trim().toLowerCase();
+    for (const row of Array.from(results.querySelectorAll<HTMLTableRowElement>('tbody tr'))) row.hidden = !!term && !row.textContent!.toLowerCase().includes(term);
+  };
   search.oninput = () => {
     clearTimeout(debounce);
-    debounce = setTimeout(() => {
-      query.search = search.value.trim() || undefined;
-      query.page = 1;
-      refresh();
-    }, 250);
+    debounce = setTimeout(applySearch, 150);
   };
   overdue.onchange = () => {
     query.overdue = overdue.checked || undefined;
@@ -126,7 +127,7 @@ const page: PageRender = (outlet, _params, urlQuery) => {
     if (!result.items.length) {
       return empty(
         query.filter === 'mine' ? 'You have no tasks.' : 'Your groups have no tasks to claim.',
-        query.search || query.overdue || query.escalated || query.dueBefore ? 'Clear the filters to see more.' : undefined,
+        query.overdue || query.escalated || query.dueBefore ? 'Clear the filters to see more.' : undefined,
       );
     }
     const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
@@ -145,7 +146,7 @@ const page: PageRender = (outlet, _params, urlQuery) => {
           'table',
           { className: 'table' },
           h('caption', { className: 'sr-only' }, query.filter === 'mine' ? 'My tasks' : 'Claimable tasks'),
-          h('thead', null, h('tr', null, sortHeader('Task', 'name'), h('th', { scope: 'col' }, 'Case'), h('th', { scope: 'col' }, 'Group'), sortHeader('Due', 'due'), sortHeader('Created', 'created'), sortHeader('Priority', 'priority'), h('th', { scope: 'col' }, h('span', { className: 'sr-only' }, 'Actions')))),
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Task'), h('th', { scope: 'col' }, 'Case'), h('th', { scope: 'col' }, 'Group'), sortHeader('Due', 'due'), sortHeader('Created', 'created'), sortHeader('Priority', 'priority'), h('th', { scope: 'col' }, h('span', { className: 'sr-only' }, 'Actions')))),
           h(
             'tbody',
             null,
@@ -170,7 +171,7 @@ const page: PageRender = (outlet, _params, urlQuery) => {
   };
 
   function refresh() {
-    void load(results, () => api.tasks.query(query), render);
+    void load(results, () => api.tasks.query(query), render).then(applySearch);
   }
 
   outlet.append(
