@@ -122,6 +122,15 @@ public sealed class ExpressionEvaluatorTests(ExpressionFixture fixture) : IClass
     }
 
     [Fact]
+    public void AddDuration_accepts_iso_durations_with_an_optional_calendar()
+    {
+        var vars = Vars("{\"received\":\"2026-12-01T09:00:00Z\"}");
+        Assert.Equal("2026-12-04T11:30:00.000Z", _eval.EvaluateString(Compile("${dates.addDuration(received, 'P3DT2H30M')}"), vars));
+        Assert.Equal("2026-12-28", _eval.EvaluateString(Compile("${dates.addDuration('2026-12-24', 'P1D', 'NO')}"), vars));
+        Assert.Equal(ExpressionErrorCodes.ScriptError, Assert.Throws<ExpressionException>(() => _eval.EvaluateString(Compile("${dates.addDuration(received, '3 days')}"), vars)).Code);
+    }
+
+    [Fact]
     public void Helpers_reject_bad_arguments_with_a_script_error()
     {
         var unknownCalendar = Assert.Throws<ExpressionException>(() => _eval.EvaluateString(Compile("${bizdays.add('2026-01-01', 1, 'XX')}"), DictionaryVariableScope.Empty));

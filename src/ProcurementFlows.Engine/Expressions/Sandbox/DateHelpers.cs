@@ -26,6 +26,23 @@ internal sealed class DateHelpers(TimeProvider timeProvider, BusinessCalendarReg
     public string AddBusinessDays(JsValue date, JsValue days, JsValue calendar) =>
         Shift(date, d => Calendar(calendar).AddBusinessDays(d, Integer(days, "days")));
 
+    public string AddDuration(JsValue date, JsValue duration, JsValue calendar)
+    {
+        if (!duration.IsString())
+        {
+            throw new ArgumentException("an ISO 8601 duration string is required, e.g. 'P3D'");
+        }
+
+        if (!Timers.IsoDuration.TryParse(duration.AsString(), out var d, out var error))
+        {
+            throw new ArgumentException(error);
+        }
+
+        var cal = calendar.IsUndefined() || calendar.IsNull() ? null : Calendar(calendar);
+        var dateOnly = d.Hours == 0 && d.Minutes == 0 && d.Seconds == 0 && d.Days == decimal.Truncate(d.Days);
+        return Shift(date, x => d.AddTo(x, 1, cal), forceDateTime: !dateOnly);
+    }
+
     public int BusinessDaysBetween(JsValue from, JsValue to, JsValue calendar) =>
         Calendar(calendar).BusinessDaysBetween(Day(Parse(from).Value), Day(Parse(to).Value));
 

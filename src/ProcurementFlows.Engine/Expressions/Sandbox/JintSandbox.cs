@@ -107,6 +107,7 @@ internal sealed class JintSandbox
         dates.Set("addHours", Fn("addHours", a => Str(h.AddHours(a.At(0), a.At(1)))));
         dates.Set("addMinutes", Fn("addMinutes", a => Str(h.AddMinutes(a.At(0), a.At(1)))));
         dates.Set("addMonths", Fn("addMonths", a => Str(h.AddMonths(a.At(0), a.At(1)))));
+        dates.Set("addDuration", Fn("addDuration", a => Str(h.AddDuration(a.At(0), a.At(1), a.At(2)))));
         dates.Set("addBusinessDays", Fn("addBusinessDays", a => Str(h.AddBusinessDays(a.At(0), a.At(1), a.At(2)))));
         dates.Set("businessDaysBetween", Fn("businessDaysBetween", a => h.BusinessDaysBetween(a.At(0), a.At(1), a.At(2))));
         dates.Set("isBusinessDay", Fn("isBusinessDay", a => h.IsBusinessDay(a.At(0), a.At(1))));
