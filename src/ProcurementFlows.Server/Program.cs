@@ -1,4 +1,5 @@
 using ProcurementFlows.Server;
+using ProcurementFlows.Server.Api;
 using ProcurementFlows.Server.Hosting;
 using ProcurementFlows.Server.Identity;
 
@@ -14,5 +15,6 @@ var app = builder.Build();
 app.UseProcurementFlowsServer();
 app.MapProcurementFlowsOperations();
 app.MapProcurementFlowsIdentity();
+app.MapProcurementFlowsApi();
 await app.RunAsync();
 return 0;

@@ -22,6 +22,7 @@ public static class ServerCompositionExtensions
         services.AddOptions<FormOptions>().Configure<IOptions<ServerOptions>>((form, server) => form.MultipartBodyLengthLimit = server.Value.MaxRequestBodyBytes);
         services.AddHostedService<StartupBanner>();
 
+        builder.AddProcurementFlowsRuntimeHost();
         builder.AddProcurementFlowsTelemetry();
         services.AddProcurementFlowsProblemDetails();
         services.AddProcurementFlowsIdentity(builder.Configuration);
@@ -37,19 +38,21 @@ public static class ServerCompositionExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseProcurementFlowsProblemDetails();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseProcurementFlowsWorkbench();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }
 
-    /// <summary>Maps <c>/healthz</c>, <c>/readyz</c>, <c>/openapi/v1.json</c>, <c>/scalar</c> and <c>/hangfire</c>.</summary>
+    /// <summary>Maps <c>/healthz</c>, <c>/readyz</c>, <c>/openapi/v1.json</c>, <c>/scalar</c>, <c>/hangfire</c> and the workbench fallback.</summary>
     public static WebApplication MapProcurementFlowsOperations(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapProcurementFlowsHealth();
         app.MapProcurementFlowsOpenApi();
         app.MapProcurementFlowsHangfireDashboard();
+        app.MapProcurementFlowsWorkbench();
         return app;
     }
 }

@@ -75,14 +75,14 @@ public sealed class IdentityTests(ServerFactory server) : IClassFixture<ServerFa
         request.Headers.Accept.ParseAdd("text/html");
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/signin", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/account/signin", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Sign_in_page_sets_a_cookie_that_authenticates_the_api()
     {
         using var client = server.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        var page = await client.GetStringAsync("/signin?returnUrl=/scalar");
+        var page = await client.GetStringAsync("/account/signin?returnUrl=/scalar");
         var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
         Assert.True(token.Success, page);
 
@@ -93,7 +93,7 @@ public sealed class IdentityTests(ServerFactory server) : IClassFixture<ServerFa
             ["password"] = "dana-designs",
             ["returnUrl"] = "/scalar",
         });
-        using var signedIn = await client.PostAsync("/signin", form);
+        using var signedIn = await client.PostAsync("/account/signin", form);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal("/scalar", signedIn.Headers.Location!.OriginalString);
 
@@ -105,7 +105,7 @@ public sealed class IdentityTests(ServerFactory server) : IClassFixture<ServerFa
     public async Task Sign_in_with_a_wrong_password_shows_the_page_again_with_an_error()
     {
         using var client = server.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        var page = await client.GetStringAsync("/signin");
+        var page = await client.GetStringAsync("/account/signin");
         var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -113,7 +113,7 @@ public sealed class IdentityTests(ServerFactory server) : IClassFixture<ServerFa
             ["userName"] = "per",
             ["password"] = "<script>alert(1)</script>",
         });
-        using var response = await client.PostAsync("/signin", form);
+        using var response = await client.PostAsync("/account/signin", form);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("wrong password", html, StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed class IdentityTests(ServerFactory server) : IClassFixture<ServerFa
     {
         using var client = server.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["userName"] = "dana", ["password"] = "dana-designs" });
-        using var response = await client.PostAsync("/signin", form);
+        using var response = await client.PostAsync("/account/signin", form);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 

@@ -54,6 +54,8 @@ public sealed class StartupValidationTests
     {
         var hash = Identity.LocalAccountStore.HashPassword("s3cret-pass");
         using var factory = Production(
+            ("ProcurementFlows:Runtime:ConnectionString", await SharedPostgres.CreateDatabaseAsync()),
+            ("ProcurementFlows:Runtime:WorkflowsDirectory", ""),
             ("Identity:Local:SigningKey", Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray())),
             ("Identity:Local:Accounts:0:UserName", "ops"),
             ("Identity:Local:Accounts:0:PasswordHash", hash),

@@ -53,15 +53,48 @@ public static class IdentityEndpoints
             .WithName("GetCurrentUser")
             .WithSummary("The signed-in user's name, roles and groups.");
 
-        endpoints.MapGet("/signin", SignInPage).AllowAnonymous().ExcludeFromDescription();
-        endpoints.MapPost("/signin", SignIn).AllowAnonymous().ExcludeFromDescription();
-        endpoints.MapPost("/signout", async (HttpContext context) =>
+        auth.MapPost("/signin", SignInJson)
+            .AllowAnonymous()
+            .WithName("SignIn")
+            .WithSummary("Sign in with a local account: sets the workbench's session cookie and returns the user.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/signout", async (HttpContext context) =>
             {
                 await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                return Results.Redirect("/signin");
+                return TypedResults.NoContent();
             })
-            .ExcludeFromDescription();
+            .AllowAnonymous()
+            .WithName("SignOut")
+            .WithSummary("End the workbench session (clears the cookie).");
+
+        // A server-rendered sign-in page for browsers when the workbench is not there (Scalar, the Hangfire dashboard).
+        endpoints.MapGet(SignInPath, SignInPage).AllowAnonymous().ExcludeFromDescription();
+        endpoints.MapPost(SignInPath, SignIn).AllowAnonymous().ExcludeFromDescription();
         return endpoints;
+    }
+
+    /// <summary>The server-rendered sign-in page (the cookie's login path).</summary>
+    public const string SignInPath = "/account/signin";
+
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> SignInJson(
+        TokenRequest request,
+        HttpContext context,
+        ILocalAccountStore store,
+        SignInThrottle throttle,
+        IOptions<IdentityOptions> options)
+    {
+        var (account, problem) = Authenticate(request, store, throttle, options.Value);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        await context.SignInAsync(
+            CookieAuthenticationDefaults.AuthenticationScheme,
+            LocalTokenService.CreatePrincipal(account!, CookieAuthenticationDefaults.AuthenticationScheme));
+        return TypedResults.Ok(new MeResponse(account!.UserName, account.DisplayName, account.Roles, account.Groups));
     }
 
     private static Results<Ok<TokenResponse>, ProblemHttpResult> IssueToken(
@@ -71,38 +104,59 @@ public static class IdentityEndpoints
         SignInThrottle throttle,
         IOptions<IdentityOptions> options)
     {
-        if (options.Value.Mode != IdentityMode.Local)
+        var (account, problem) = Authenticate(request, store, throttle, options.Value);
+        if (problem is not null)
         {
-            return TypedResults.Problem(
+            return problem;
+        }
+
+        var (token, lifetime) = tokens.Issue(account!);
+        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
+    }
+
+    private static (AccountInfo? Account, ProblemHttpResult? Problem) Authenticate(
+        TokenRequest request,
+        ILocalAccountStore store,
+        SignInThrottle throttle,
+        IdentityOptions options)
+    {
+        if (options.Mode != IdentityMode.Local)
+        {
+            return (null, TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Local sign-in is disabled",
-                detail: "This server accepts tokens from its OpenID Connect authority only.");
+                detail: "This server accepts tokens from its OpenID Connect authority only."));
         }
 
         if (string.IsNullOrEmpty(request.UserName) || string.IsNullOrEmpty(request.Password))
         {
-            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            var errors = new Dictionary<string, string[]>();
+            if (string.IsNullOrEmpty(request.UserName))
             {
-                ["userName"] = string.IsNullOrEmpty(request.UserName) ? ["The user name is required."] : [],
-                ["password"] = string.IsNullOrEmpty(request.Password) ? ["The password is required."] : [],
-            }.Where(e => e.Value.Length > 0).ToDictionary())
-            { Status = StatusCodes.Status400BadRequest, Title = "Invalid sign-in request" });
+                errors["userName"] = ["The user name is required."];
+            }
+
+            if (string.IsNullOrEmpty(request.Password))
+            {
+                errors["password"] = ["The password is required."];
+            }
+
+            return (null, TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Title = "Invalid sign-in request" }));
         }
 
         if (throttle.IsBlocked(request.UserName))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins", detail: "Wait a minute and try again.");
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins", detail: "Wait a minute and try again."));
         }
 
         var account = store.Verify(request.UserName, request.Password);
         if (account is null)
         {
             throttle.RecordFailure(request.UserName);
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "Unknown user name or wrong password.");
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "Unknown user name or wrong password."));
         }
 
-        var (token, lifetime) = tokens.Issue(account);
-        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
+        return (account, null);
     }
 
     private static IResult SignInPage(HttpContext context, IAntiforgery antiforgery, [FromQuery] string? returnUrl) =>
@@ -172,7 +226,7 @@ public static class IdentityEndpoints
               </style>
             </head>
             <body>
-              <form method="post" action="/signin">
+              <form method="post" action="{{SignInPath}}">
                 <h1>ProcurementFlows</h1>
                 {{errorHtml}}
                 <input type="hidden" name="{{enc(tokens.FormFieldName)}}" value="{{enc(tokens.RequestToken)}}">

@@ -63,8 +63,8 @@ public static class IdentityServiceCollectionExtensions
         // Strict same-site cookies are not sent on cross-site requests, which is what protects the cookie-authenticated API from CSRF.
         cookie.Cookie.SameSite = SameSiteMode.Strict;
         cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-        cookie.LoginPath = "/signin";
-        cookie.LogoutPath = "/signout";
+        cookie.LoginPath = IdentityEndpoints.SignInPath;
+        cookie.ReturnUrlParameter = "returnUrl";
         cookie.SlidingExpiration = true;
         cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
         cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);

@@ -7,22 +7,28 @@ namespace ProcurementFlows.Server.Operations;
 /// <summary>The Hangfire dashboard at <c>/hangfire</c>, for admins only.</summary>
 public static class HangfireDashboardExtensions
 {
-    /// <summary>Maps the dashboard when Hangfire storage is registered; requires the admin policy.</summary>
+    /// <summary>Maps the dashboard (admin policy). Its pipeline is built on first use, so mapping never opens the database.</summary>
     public static IEndpointRouteBuilder MapProcurementFlowsHangfireDashboard(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.ServiceProvider.GetService<JobStorage>() is null)
-        {
-            return endpoints;
-        }
-
-        endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions
+        var options = new DashboardOptions
         {
             Authorization = [new AdminDashboardAuthorizationFilter()],
             DashboardTitle = "ProcurementFlows jobs",
             AppPath = "/",
-        })
-            .RequireAuthorization(Policies.Admin);
+        };
+        // The dashboard middleware is used directly: UseHangfireDashboard insists on AddHangfire, whose global
+        // configuration we do not use (the runtime registers JobStorage itself).
+        var pipeline = new Lazy<RequestDelegate>(() =>
+        {
+            var app = endpoints.CreateApplicationBuilder();
+            app.Map("/hangfire", dashboard => dashboard.UseMiddleware<AspNetCoreDashboardMiddleware>(
+                endpoints.ServiceProvider.GetRequiredService<JobStorage>(), options, DashboardRoutes.Routes));
+            return app.Build();
+        });
+        endpoints.Map("/hangfire/{**path}", context => pipeline.Value(context))
+            .RequireAuthorization(Policies.Admin)
+            .ExcludeFromDescription();
         return endpoints;
     }
 }

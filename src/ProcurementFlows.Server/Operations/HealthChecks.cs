@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using ProcurementFlows.Runtime;
 
 namespace ProcurementFlows.Server.Operations;
 
@@ -48,23 +49,25 @@ public static class HealthCheckExtensions
     }
 }
 
-/// <summary>Opens a connection and runs <c>select 1</c>.</summary>
+/// <summary>
+/// Asks the runtime's store for a definition that cannot exist: one indexed round trip. (The runtime keeps its data
+/// source internal; this goes through its public deployment service instead of a second connection pool.)
+/// </summary>
 internal sealed class DatabaseHealthCheck(IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (services.GetService<NpgsqlDataSource>() is not { } dataSource)
+        if (services.GetService<IDeploymentService>() is not { } store)
         {
             return HealthCheckResult.Unhealthy("No database is configured.");
         }
 
         try
         {
-            await using var command = dataSource.CreateCommand("select 1");
-            await command.ExecuteScalarAsync(cancellationToken);
+            await store.GetDefinitionAsync("__readiness-probe__", 1, cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or Engine.ProcurementFlowsException)
         {
             return HealthCheckResult.Unhealthy("The database does not answer.", ex);
         }

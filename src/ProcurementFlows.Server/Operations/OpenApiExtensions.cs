@@ -13,7 +13,11 @@ public static class OpenApiExtensions
     /// <summary>Adds the OpenAPI document with the bearer security scheme.</summary>
     public static IServiceCollection AddProcurementFlowsOpenApi(this IServiceCollection services)
     {
-        services.AddOpenApi(DocumentName, o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOpenApi(DocumentName, o =>
+        {
+            o.AddDocumentTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<MultipartFilesTransformer>();
+        });
         return services;
     }
 
@@ -25,6 +29,41 @@ public static class OpenApiExtensions
             .WithTitle("ProcurementFlows API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return endpoints;
+    }
+
+    /// <summary>Describes the multipart body of endpoints marked with <see cref="MultipartFilesBody"/>.</summary>
+    private sealed class MultipartFilesTransformer : IOpenApiOperationTransformer
+    {
+        public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+        {
+            if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<MultipartFilesBody>().Any())
+            {
+                return Task.CompletedTask;
+            }
+
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "BPMN diagrams (*.bpmn, *.bpmn20.xml) and form-js forms (*.form), any field name; optional deployment-name.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["multipart/form-data"] = new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Object,
+                            Properties = new Dictionary<string, IOpenApiSchema>
+                            {
+                                ["files"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                                ["deployment-name"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                            },
+                            Required = new HashSet<string> { "files" },
+                        },
+                    },
+                },
+            };
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
@@ -54,4 +93,15 @@ public static class OpenApiExtensions
             return Task.CompletedTask;
         }
     }
+}
+
+/// <summary>Marks an endpoint that reads BPMN and form files from a multipart body (documented by a transformer).</summary>
+public sealed class MultipartFilesBody
+{
+    private MultipartFilesBody()
+    {
+    }
+
+    /// <summary>The marker.</summary>
+    public static MultipartFilesBody Instance { get; } = new();
 }

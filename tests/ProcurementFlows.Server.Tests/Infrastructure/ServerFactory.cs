@@ -10,9 +10,10 @@ namespace ProcurementFlows.Server.Tests.Infrastructure;
 /// <summary>
 /// The server in-process, in the Development environment (so the sample accounts of appsettings.Development.json exist).
 /// </summary>
-public class ServerFactory : WebApplicationFactory<ServerAssembly>
+public class ServerFactory : WebApplicationFactory<ServerAssembly>, IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, string> tokens = new();
+    private string? connectionString;
 
     /// <summary>The sample accounts' passwords (appsettings.Development.json).</summary>
     public static readonly IReadOnlyDictionary<string, string> Passwords = new Dictionary<string, string>
@@ -25,7 +26,24 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly>
         ["admin"] = "admin-operates",
     };
 
-    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [new("Server:PrintStartupBanner", "false")];
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("Server:PrintStartupBanner", "false"),
+        new("ProcurementFlows:Runtime:ConnectionString", connectionString),
+        // Tests deploy what they need; the shipped workflows are deployed by the black-box test.
+        new("ProcurementFlows:Runtime:WorkflowsDirectory", ""),
+        new("ProcurementFlows:Runtime:WorkerCount", "2"),
+        new("ProcurementFlows:Runtime:SweepInterval", "00:00:01"),
+        new("ProcurementFlows:Runtime:SweepGrace", "00:00:00"),
+    ];
+
+    public async Task InitializeAsync()
+    {
+        connectionString = await SharedPostgres.CreateDatabaseAsync();
+        _ = Server; // start the host (migrations, Hangfire) once, before the tests of the class run
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
