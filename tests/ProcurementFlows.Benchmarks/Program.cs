@@ -1,7 +1,9 @@
+using ProcurementFlows.Benchmarks;
+
+// Suite "runtime" (PostgreSQL + Hangfire) lives in Runtime/; its options are documented there.
 if (args.FirstOrDefault() == "runtime")
 {
     return await ProcurementFlows.Runtime.Benchmarks.RuntimeBenchmark.RunAsync(args[1..]);
 }
 
-Console.WriteLine("usage: dotnet run -c Release --project tests/ProcurementFlows.Benchmarks -- <suite>");
-return 1;
+return BenchmarkCommand.Run(args);

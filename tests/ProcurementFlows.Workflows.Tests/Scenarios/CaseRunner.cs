@@ -40,8 +40,17 @@ internal sealed class CaseRunner
     }
 
     /// <summary>The one open task with this definition key (optionally in one instance).</summary>
-    public UserTaskState Task(string activityId, string? instanceId = null) =>
-        Assert.Single(OpenTasks(activityId, instanceId));
+    public UserTaskState Task(string activityId, string? instanceId = null)
+    {
+        var open = OpenTasks(activityId, instanceId);
+        Assert.True(open.Count == 1, $"expected one open {activityId}, found {open.Count}; {Describe()}");
+        return open[0];
+    }
+
+    /// <summary>Where the instances stand, for failure messages.</summary>
+    public string Describe() => string.Join(" | ", Instances.Select(i =>
+        $"{i.InstanceId} {i.ProcessKey} {i.Status} at [{string.Join(", ", i.ActiveActivityIds)}]"
+        + string.Concat(i.Incidents.Select(x => $" incident {x.ActivityId}: {x.Message}"))));
 
     public IReadOnlyList<UserTaskState> OpenTasks(string activityId, string? instanceId = null) =>
         Instances.Where(i => instanceId is null || i.InstanceId == instanceId)
