@@ -17,6 +17,7 @@ builder.Services.AddProcurementFlowsRuntime(o =>
     o.SweepGrace = TimeSpan.FromSeconds(3);
     o.ServiceJobLease = TimeSpan.FromSeconds(5);
     o.JobInvisibilityTimeout = TimeSpan.FromSeconds(5);
+    o.JobLockTimeout = TimeSpan.FromSeconds(10);
 });
 using var host = builder.Build();
 await host.StartAsync();

@@ -57,6 +57,12 @@ public sealed class ProcurementFlowsRuntimeOptions : IValidatableObject
     /// </summary>
     public TimeSpan JobInvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Hangfire's distributed lock timeout; a lock left by a process that died is considered stale after
+    /// this long (Hangfire.PostgreSql's default of 10 min would stall that process's jobs). Default 1 min.
+    /// </summary>
+    public TimeSpan JobLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often background work (timers, results, child/parent hand-over) retries after a concurrent change. Default 20.</summary>
     [Range(1, 1000)]
     public int ConflictRetries { get; set; } = 20;
@@ -89,6 +95,7 @@ public sealed class ProcurementFlowsRuntimeOptions : IValidatableObject
             (nameof(SweepInterval), SweepInterval),
             (nameof(ServiceJobLease), ServiceJobLease),
             (nameof(JobInvisibilityTimeout), JobInvisibilityTimeout),
+            (nameof(JobLockTimeout), JobLockTimeout),
         })
         {
             if (value <= TimeSpan.Zero)

@@ -74,6 +74,7 @@ public static class RuntimeServiceCollectionExtensions
                 EnableLongPolling = true,
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = settings.JobInvisibilityTimeout,
+                DistributedLockTimeout = settings.JobLockTimeout,
             };
             var connectionString = sp.GetRequiredService<RuntimeDatabase>().ConnectionString;
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
