@@ -19,6 +19,8 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly>, IAsyncLifeti
     public static readonly IReadOnlyDictionary<string, string> Passwords = new Dictionary<string, string>
     {
         ["dana"] = "dana-designs",
+        ["rita"] = "rita-requests",
+        ["bjorn"] = "bjorn-approves",
         ["olav"] = "olav-buys",
         ["ingrid"] = "ingrid-vets",
         ["per"] = "per-receives",
