@@ -37,8 +37,8 @@ public sealed class CompiledProcess
                 case NodeKind.StartEvent when n.Event?.Kind == EventKind.Message:
                     messageStarts.Add(new MessageStartEventInfo(n.Id, n.Event.MessageName ?? "", n.Scope.Owner?.Id));
                     break;
-                case NodeKind.StartEvent when n.Event?.Kind == EventKind.Timer && n.Scope == root:
-                    timerStarts.Add(new TimerStartEventInfo(n.Id, n.Event.Timer!.Kind, n.Event.Timer.Value.Raw));
+                case NodeKind.StartEvent when n.Event?.Timer is { } timer && n.Scope == root:
+                    timerStarts.Add(new TimerStartEventInfo(n.Id, timer.Kind, timer.Value.Raw));
                     break;
                 case NodeKind.CallActivity:
                     calls.Add(new CallActivityInfo(n.Id, n.CalledElement?.Raw ?? "", n.CalledElementBinding, n.CalledElementVersion));

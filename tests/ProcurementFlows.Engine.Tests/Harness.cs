@@ -36,7 +36,7 @@ internal sealed class Harness
 
     public Harness Run(EngineCommand command) => Run(command, State);
 
-    private Harness Run(EngineCommand command, ProcessInstanceState? state)
+    public Harness Run(EngineCommand command, ProcessInstanceState? state)
     {
         var before = state is null ? null : ProcessStateSerializer.Serialize(state);
         var r = Engine.Execute(Process, state, command);

@@ -61,7 +61,15 @@ internal sealed class BpmnReader(BpmnParserOptions options)
             }
         }
 
-        return new ModelBuilder(root, options).Build();
+        try
+        {
+            return new ModelBuilder(root, options).Build();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not StackOverflowException)
+        {
+            // Defence in depth: a construct the model builder did not foresee must become a diagnostic, not a crash of the deploy call.
+            return Failed("bpmn.unreadable", $"The definitions could not be read: {ex.GetType().Name}: {ex.Message}", null, null);
+        }
     }
 
     private static CompilationResult Failed(string code, string message, int? line, int? column) =>

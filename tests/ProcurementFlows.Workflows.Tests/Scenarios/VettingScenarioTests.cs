@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using ProcurementFlows.Engine;
+
+namespace ProcurementFlows.Workflows.Tests.Scenarios;
+
+public sealed class VettingScenarioTests
+{
+    internal static readonly string[] Topics = ["registry.company-lookup", "registry.sanctions-screening", "registry.lei-check", "registry.exclusions-check"];
+    internal static readonly string[] Compliance = ["compliance-officers"];
+
+    [Fact]
+    public void A_clean_supplier_passes_the_registries_and_the_human_checks_and_is_qualified()
+    {
+        var run = new CaseRunner();
+        var id = run.Start("supplier-vetting", "paula", Vars.Of(("supplier", CleanSupplier())));
+
+        Assert.Equal(Topics.Order(StringComparer.Ordinal), run[id].ServiceJobs.Select(j => j.Topic).Order(StringComparer.Ordinal));
+        var input = run.Effects.OfType<ServiceTaskDispatched>().First(d => d.Topic == "registry.company-lookup").Input;
+        Assert.Equal("923609016", (string?)input["registrationNumber"]);
+        AnswerRegistries(run, id, sanctions: "clear");
+        PassHumanChecks(run, id);
+
+        Assert.Equal(InstanceStatus.Completed, run[id].Status);
+        Assert.True((bool)run[id].Variables["vettingOutcome"]!["qualified"]!);
+        Assert.Equal("clear", (string?)run[id].Variables["sanctionsScreening"]!["status"]);
+    }
+
+    [Fact]
+    public void A_sanctions_hit_goes_to_a_compliance_officer_who_excludes_the_supplier()
+    {
+        var run = new CaseRunner();
+        var id = run.Start("supplier-vetting", "paula", Vars.Of(("supplier", SanctionedSupplier())));
+        AnswerRegistries(run, id, sanctions: "hit");
+
+        Assert.Empty(run.OpenTasks("Task_SecurityClearance", id));
+        run.Complete("Task_ReviewFindings", "cora", Compliance, Vars.Of(("complianceDecision", "exclude"), ("complianceRationale", "EU FSF listing, Art. 39(1)")));
+
+        Assert.Equal(InstanceStatus.Completed, run[id].Status);
+        Assert.False((bool)run[id].Variables["vettingOutcome"]!["qualified"]!);
+        Assert.Equal("excluded", (string?)run[id].Variables["vettingOutcome"]!["decision"]);
+    }
+
+    [Fact]
+    public void Clearing_a_hit_needs_a_second_compliance_officer()
+    {
+        var run = new CaseRunner();
+        var id = run.Start("supplier-vetting", "paula", Vars.Of(("supplier", CleanSupplier())));
+        AnswerRegistries(run, id, sanctions: "needs-review");
+        run.Complete("Task_ReviewFindings", "cora", Compliance, Vars.Of(("complianceDecision", "clear"), ("complianceRationale", "Name match only; different entity")));
+
+        var error = Assert.Throws<CommandRejectedException>(() =>
+            run.Complete("Task_SecondReview", "cora", Compliance, Vars.Of(("secondReviewDecision", "confirm"), ("secondReviewComment", "ok"))));
+        Assert.Equal("task.segregation-of-duties", error.Code);
+
+        run.Complete("Task_SecondReview", "carla", Compliance, Vars.Of(("secondReviewDecision", "confirm"), ("secondReviewComment", "Agree: false positive")));
+        PassHumanChecks(run, id);
+        Assert.True((bool)run[id].Variables["vettingOutcome"]!["qualified"]!);
+    }
+
+    [Fact]
+    public void A_registry_outage_becomes_an_incident_and_after_the_deadline_a_manual_verification()
+    {
+        var run = new CaseRunner();
+        var id = run.Start("supplier-vetting", "paula", Vars.Of(("supplier", CleanSupplier())));
+        AnswerRegistries(run, id, sanctions: "clear", skip: "registry.company-lookup");
+
+        for (var attempt = 0; attempt < 3 && run[id].Incidents.Count == 0; attempt++)
+        {
+            var job = Assert.Single(run[id].ServiceJobs, j => j.Topic == "registry.company-lookup");
+            run.Run(id, new FailServiceTask(job.Id, "503 from Brønnøysund", null, Retryable: true));
+        }
+
+        var incident = Assert.Single(run[id].Incidents);
+        Assert.Equal("ServiceTask_CompanyLookup", incident.ActivityId);
+        run.FireTimer("Timer_RegistryDeadline", id);
+
+        Assert.Empty(run[id].ServiceJobs);
+        run.Complete("Task_ManualVerification", "cora", Compliance, Vars.Of(
+            ("manualCompanyStatus", "clear"), ("manualSanctionsStatus", "clear"), ("manualLeiStatus", "clear"),
+            ("manualExclusionsStatus", "clear"), ("manualEvidence", "Checked brreg.no by hand")));
+        Assert.Equal("manual", (string?)run[id].Variables["companyLookup"]!["source"]);
+        PassHumanChecks(run, id);
+        Assert.True((bool)run[id].Variables["vettingOutcome"]!["qualified"]!);
+    }
+
+    internal static void AnswerRegistries(CaseRunner run, string instanceId, string sanctions, string? skip = null)
+    {
+        foreach (var topic in Topics.Where(t => t != skip))
+        {
+            var status = topic == "registry.sanctions-screening" ? sanctions : "clear";
+            run.CompleteJob(instanceId, topic, Vars.Of(("findings", new JsonObject
+            {
+                ["status"] = status,
+                ["source"] = topic,
+                ["retrievedAt"] = "2026-03-02T08:00:00Z",
+            })));
+        }
+    }
+
+    internal static void PassHumanChecks(CaseRunner run, string instanceId)
+    {
+        run.Complete("Task_SecurityClearance", "sven", ["security-officers"], Vars.Of(("facilityClearanceLevel", "confidential"), ("securityClearanceOk", true)), instanceId);
+        run.Complete("Task_ExportControl", "erik", ["export-control-officers"], Vars.Of(("exportControlOk", true)), instanceId);
+        run.Complete("Task_NcageVerification", "paula", ["procurement-officers"], Vars.Of(("ncageCode", "N1234"), ("ncageSource", "nspa-eportal"), ("ncageVerified", true)), instanceId);
+    }
+
+    internal static JsonObject CleanSupplier() => new()
+    {
+        ["name"] = "Nordic Armour AS",
+        ["country"] = "NO",
+        ["identifierScheme"] = "NO-BRC",
+        ["identifierId"] = "923609016",
+        ["lei"] = "5299000J2N45DDNE4Y28",
+    };
+
+    internal static JsonObject SanctionedSupplier() => new()
+    {
+        ["name"] = "Volga Arms LLC",
+        ["country"] = "NO",
+        ["identifierScheme"] = "NO-BRC",
+        ["identifierId"] = "999888777",
+    };
+}
