@@ -34,11 +34,6 @@ function homeFor(): string {
   return '/cases';
 }
 
-/** The server's sign-in page sets the session cookie and sends the user back here. */
-function toSignIn(): void {
-  location.assign(api.auth.signInUrl(location.pathname + location.search));
-}
-
 async function boot(): Promise<void> {
   const app = document.getElementById('app')!;
   const navList = h('ul', { className: 'nav-links' });
@@ -80,7 +75,7 @@ async function boot(): Promise<void> {
               await api.auth.signOut();
             } finally {
               session.set(null);
-              location.assign('/signin');
+              router.go('/signin');
             }
           },
         },
@@ -90,16 +85,15 @@ async function boot(): Promise<void> {
   };
 
   router.guard = (path) => {
-    if (!session.user) {
-      toSignIn();
-      return undefined;
-    }
+    if (path === '/signin') return undefined;
+    if (!session.user) return `/signin?return=${encodeURIComponent(location.pathname + location.search)}`;
     if (path === '/') return homeFor();
     return undefined;
   };
   router.onNavigate = renderChrome;
 
   router
+    .add('/signin', 'Sign in', lazy(() => import('./pages/signin')))
     .add('/designer', 'Designer', lazy(() => import('./pages/designer')))
     .add('/designer/:key/:version', 'Modeler', lazy(() => import('./pages/modeler')))
     .add('/designer/:key/:version/history', 'Version history', lazy(() => import('./pages/history')))
@@ -113,8 +107,9 @@ async function boot(): Promise<void> {
     });
 
   window.addEventListener(UNAUTHORIZED_EVENT, () => {
+    if (location.pathname === '/signin') return;
     session.set(null);
-    toSignIn();
+    router.go(`/signin?return=${encodeURIComponent(location.pathname + location.search)}`);
   });
 
   outlet.appendChild(loading('Signing in…'));
@@ -126,10 +121,6 @@ async function boot(): Promise<void> {
     return;
   }
   clear(outlet);
-  if (!session.user) {
-    toSignIn();
-    return;
-  }
   router.start();
 }
 

@@ -57,7 +57,7 @@ export class Router {
       const anchor = (event.target as Element | null)?.closest?.('a');
       if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
       const url = new URL(anchor.href, location.href);
-      if (url.origin !== location.origin || /^\/(api|signin|signout|hangfire|scalar|openapi|healthz|readyz)(\/|$)/.test(url.pathname) || url.pathname.endsWith('.html')) return;
+      if (url.origin !== location.origin || /^\/(api|account|hangfire|scalar|openapi|healthz|readyz)(\/|$)/.test(url.pathname) || url.pathname.endsWith('.html')) return;
       event.preventDefault();
       this.go(url.pathname + url.search);
     });

@@ -355,9 +355,9 @@ function instanceParams(q: InstanceQuery): Query {
 
 export const api = {
   auth: {
-    /** The server's own sign-in page (a form post that sets the session cookie). */
-    signInUrl: (returnUrl: string) => `/signin?returnUrl=${enc(returnUrl)}`,
-    signOut: () => request<void>('POST', '/signout'),
+    /** Signs in with a local account; the server sets the workbench's session cookie. */
+    signIn: (userName: string, password: string) => request<CurrentUser>('POST', '/api/auth/signin', { userName, password }),
+    signOut: () => request<void>('POST', '/api/auth/signout'),
     me: () => request<CurrentUser>('GET', '/api/auth/me'),
   },
 

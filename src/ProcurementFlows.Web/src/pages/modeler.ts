@@ -42,9 +42,14 @@ function buildModeler(definition: DefinitionVersion): { root: HTMLElement; destr
     propertiesPanel: { parent: panelEl },
     additionalModules: [PfPropertiesProviderModule],
     moddleExtensions,
-    keyboard: { bindTo: document },
   }) as unknown as DiagramHost;
 
+  const findBtn = h('button', { type: 'button', className: 'btn', id: 'find-element', title: 'Find an element by name or id (Ctrl+F)' }, 'Find');
+  findBtn.onclick = (event) => {
+    // The search pad closes on any click that reaches the document, this one included.
+    event.stopPropagation();
+    modeler.get<{ trigger(action: string): void }>('editorActions').trigger('find');
+  };
   const validateBtn = h('button', { type: 'button', className: 'btn', id: 'validate' }, 'Validate');
   const deployBtn = h('button', { type: 'button', className: 'btn btn-primary', id: 'deploy' }, 'Deploy');
   const tabDiagram = h('button', { type: 'button', role: 'tab', id: 'tab-diagram', 'aria-selected': 'true', 'aria-controls': 'pane-diagram' }, 'Diagram');
@@ -60,6 +65,7 @@ function buildModeler(definition: DefinitionVersion): { root: HTMLElement; destr
     pageHeader(
       `${title} · v${definition.version}`,
       dirtyNote,
+      findBtn,
       h('a', { className: 'btn', href: `/designer/${encodeURIComponent(definition.key)}/${definition.version}/history` }, 'History'),
       validateBtn,
       deployBtn,

@@ -32,7 +32,7 @@ function renderOverview(o: SupervisionOverview, refresh: () => void): Node[] {
     { label: 'Escalated', className: 'bar-danger' },
   ];
   const chartCard = (title: string, rows: SupervisionOverview['byGroup'], id: string) =>
-    h('section', { className: 'card', id }, h('h2', null, title), rows.length ? barChart(title, series, rows.map((r) => ({ label: r.name, values: [r.overdue, r.escalated] }))) : empty('Nothing overdue or escalated.'));
+    h('section', { className: 'card', id }, h('h2', null, title), rows.length ? barChart(title, series, rows.map((r) => ({ label: r.name, values: [r.overdue, r.escalated] })), String, 'grouped') : empty('Nothing overdue or escalated.'));
   const reassign = (task: TaskSummary, button: HTMLButtonElement) => {
     const to = prompt(`Reassign “${task.name}” to (user name):`)?.trim();
     if (!to) return;

@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using ProcurementFlows.Server;
+
+namespace ProcurementFlows.Browser.Tests.Infrastructure;
+
+/// <summary>
+/// The real server on a loopback Kestrel port, in the Development environment (sample accounts), with its own
+/// private PostgreSQL cluster (the runtime's local cluster under .data/browser-tests, a fresh database per run),
+/// the shipped workflows deployed at start-up, and the workbench built into its output.
+/// </summary>
+public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAsyncLifetime
+{
+    /// <summary>The sample accounts' passwords (appsettings.Development.json of the server).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Passwords = new Dictionary<string, string>
+    {
+        ["dana"] = "dana-designs",
+        ["olav"] = "olav-buys",
+        ["ingrid"] = "ingrid-vets",
+        ["siri"] = "siri-supervises",
+    };
+
+    private readonly string database = $"browser_{Guid.NewGuid():N}"[..24];
+
+    /// <summary>Creates the factory; the server listens on a free loopback port.</summary>
+    public WorkbenchServer() => UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+
+    /// <summary>Where the server listens.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <inheritdoc />
+    public Task InitializeAsync()
+    {
+        StartServer();
+        using var client = CreateClient();
+        BaseAddress = client.BaseAddress!;
+        return Task.CompletedTask;
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <inheritdoc />
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Server:PrintStartupBanner", "false");
+        builder.UseSetting("ProcurementFlows:Runtime:LocalPostgresDirectory", Path.Combine(Repository.Root, ".data", "browser-tests", "postgres"));
+        builder.UseSetting("ProcurementFlows:Runtime:LocalPostgresDatabase", database);
+        builder.UseSetting("ProcurementFlows:Runtime:LocalPostgresDurable", "false");
+        builder.UseSetting("ProcurementFlows:Runtime:WorkflowsDirectory", Path.Combine(Repository.Root, "workflows"));
+        builder.UseSetting("ProcurementFlows:Runtime:SweepInterval", "00:00:01");
+    }
+
+    /// <summary>An API client with a bearer token of the named sample user, for test set-up.</summary>
+    public async Task<HttpClient> ApiAsync(string userName)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        using var response = await client.PostAsJsonAsync("/api/auth/token", new { userName, password = Passwords[userName] });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.RootElement.GetProperty("access_token").GetString());
+        return client;
+    }
+
+    /// <summary>Deploys files from the test project's Diagrams folder (as the designer dana).</summary>
+    public async Task DeployAsync(params string[] files)
+    {
+        using var api = await ApiAsync("dana");
+        using var content = new MultipartFormDataContent();
+        foreach (var file in files)
+        {
+            var part = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Diagrams", file)));
+            part.Headers.ContentType = new MediaTypeHeaderValue(file.EndsWith(".form", StringComparison.Ordinal) ? "application/json" : "application/xml");
+            content.Add(part, "files", file);
+        }
+
+        using var response = await api.PostAsync("/api/definitions", content);
+        Assert.True(response.IsSuccessStatusCode, $"Deploy failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Starts a case as the named user; returns the instance id.</summary>
+    public async Task<string> StartAsync(string userName, string processKey, string businessKey)
+    {
+        using var api = await ApiAsync(userName);
+        using var response = await api.PostAsJsonAsync("/api/instances", new { processKey, businessKey, variables = new Dictionary<string, object>() });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"Start failed: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!["instanceId"]!.GetValue<string>();
+    }
+}
+
+/// <summary>One server and one browser for all the workbench scenarios (starting them is the slow part).</summary>
+[CollectionDefinition(Name)]
+public sealed class WorkbenchCollection : ICollectionFixture<WorkbenchServer>, ICollectionFixture<BrowserFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "workbench";
+}
