@@ -1,26 +1,23 @@
 using System.Net;
+using ProcurementFlows.Engine;
 
 namespace ProcurementFlows.Registries;
 
 /// <summary>
-/// The root of every registry failure. <see cref="IsRetryable"/> tells the service-task handler whether
-/// the runtime should try again (a transient outage) or raise an incident at once (a permanent failure).
-/// Messages name the registry and never contain an API key.
+/// Every registry failure, under the project's exception root. <see cref="ProcurementFlowsException.IsRetryable"/>
+/// tells the service-task handler whether the runtime should try again (a transient outage) or raise an
+/// incident at once (a permanent failure). Messages name the registry and never contain an API key.
 /// </summary>
-public abstract class RegistryException : Exception
+public abstract class RegistryException : ProcurementFlowsException
 {
-    private protected RegistryException(RegistryId registry, string message, bool isRetryable, Exception? innerException)
-        : base(message, innerException)
+    private protected RegistryException(RegistryId registry, string code, string message, bool isRetryable, Exception? innerException)
+        : base(code, message, isRetryable, innerException)
     {
         Registry = registry;
-        IsRetryable = isRetryable;
     }
 
     /// <summary>The registry that failed.</summary>
     public RegistryId Registry { get; }
-
-    /// <summary><see langword="true"/> when trying again later may succeed.</summary>
-    public bool IsRetryable { get; }
 }
 
 /// <summary>Why a registry is unavailable.</summary>
@@ -50,7 +47,7 @@ public sealed class RegistryUnavailableException : RegistryException
 {
     /// <summary>Creates the exception.</summary>
     public RegistryUnavailableException(RegistryId registry, RegistryUnavailableReason reason, string message, TimeSpan? retryAfter = null, Exception? innerException = null)
-        : base(registry, message, isRetryable: true, innerException)
+        : base(registry, "registry.unavailable", message, isRetryable: true, innerException)
     {
         Reason = reason;
         RetryAfter = retryAfter;
@@ -68,7 +65,7 @@ public sealed class RegistryResponseException : RegistryException
 {
     /// <summary>Creates the exception.</summary>
     public RegistryResponseException(RegistryId registry, string message, Exception? innerException = null)
-        : base(registry, message, isRetryable: false, innerException)
+        : base(registry, "registry.bad-response", message, isRetryable: false, innerException)
     {
     }
 }
@@ -78,7 +75,7 @@ public sealed class RegistryRequestRejectedException : RegistryException
 {
     /// <summary>Creates the exception.</summary>
     public RegistryRequestRejectedException(RegistryId registry, HttpStatusCode statusCode, string message, Exception? innerException = null)
-        : base(registry, message, isRetryable: false, innerException)
+        : base(registry, "registry.request-rejected", message, isRetryable: false, innerException)
     {
         StatusCode = statusCode;
     }
@@ -92,7 +89,7 @@ public sealed class InvalidVettingInputException : RegistryException
 {
     /// <summary>Creates the exception.</summary>
     public InvalidVettingInputException(RegistryId registry, string message)
-        : base(registry, message, isRetryable: false, innerException: null)
+        : base(registry, "registry.invalid-input", message, isRetryable: false, innerException: null)
     {
     }
 }

@@ -1,1 +1,3 @@
-Console.WriteLine("usage: dotnet run -c Release --project tests/ProcurementFlows.Benchmarks -- <suite>");
+using ProcurementFlows.Benchmarks;
+
+return BenchmarkCommand.Run(args);

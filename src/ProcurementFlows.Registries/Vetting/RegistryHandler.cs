@@ -66,7 +66,7 @@ internal abstract class RegistryHandler(IServiceScopeFactory scopes, TimeProvide
 
     private static string Details(RegistryException e)
     {
-        var parts = new List<string> { "error=" + e.GetType().Name, "registry=" + e.Registry.ConfigurationKey() };
+        var parts = new List<string> { "error=" + e.GetType().Name, "code=" + e.Code, "registry=" + e.Registry.ConfigurationKey() };
         switch (e)
         {
             case RegistryUnavailableException unavailable:
