@@ -2,6 +2,7 @@ using ProcurementFlows.Server;
 using ProcurementFlows.Server.Api;
 using ProcurementFlows.Server.Hosting;
 using ProcurementFlows.Server.Identity;
+using ProcurementFlows.RegistrySandbox;
 
 if (ServerCommands.TryRun(args) is { } exitCode)
 {
@@ -9,6 +10,7 @@ if (ServerCommands.TryRun(args) is { } exitCode)
 }
 
 var builder = WebApplication.CreateBuilder(args);
+await builder.AddRegistrySandboxWhenEnabledAsync(); // offline registries (Development, Registries:UseSandbox)
 builder.AddProcurementFlowsServer();
 
 var app = builder.Build();
