@@ -18,7 +18,7 @@ public sealed class WorkbenchScenarioTests(WorkbenchServer server, BrowserFixtur
     {
         await using var session = await browser.OpenAsync(server.BaseAddress);
         var page = session.Page;
-        await SignIn.AsAsync(session, "dana", "/designer");
+        await SignIn.AsAsync(session, "dana", "/designer", screenshot: true);
 
         var row = page.Locator("#process-list tr[data-key='procurement-case']");
         await row.WaitForAsync();
@@ -75,6 +75,39 @@ public sealed class WorkbenchScenarioTests(WorkbenchServer server, BrowserFixtur
         Assert.Contains("Changed", await changed.InnerTextAsync(), StringComparison.Ordinal);
         await page.Locator("#diff-new .djs-element.diff-changed[data-element-id='Task_ApproveRequirement']").WaitForAsync();
         await session.ScreenshotAsync("designer-history-diff");
+        session.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Designer_edits_a_task_form_and_deploys_it_with_the_diagram()
+    {
+        await server.DeployAsync("browser-purchase.bpmn", "browser-approval.form");
+        await using var session = await browser.OpenAsync(server.BaseAddress);
+        var page = session.Page;
+        await SignIn.AsAsync(session, "dana", "/designer");
+
+        var row = page.Locator("#process-list tr[data-key='BrowserPurchase']");
+        await row.WaitForAsync();
+        var latest = int.Parse((await row.Locator("td").Nth(1).InnerTextAsync()).TrimStart('v'), System.Globalization.CultureInfo.InvariantCulture);
+        await row.GetByRole(AriaRole.Link, new() { Name = "Open", Exact = true }).ClickAsync();
+        await page.Locator("#modeler-canvas .djs-element[data-element-id='Task_Approve']").WaitForAsync();
+
+        await page.Locator("#tab-forms").ClickAsync();
+        await Assertions.Expect(page.Locator("#pane-forms .form-list")).ToContainTextAsync("browser-approval.form");
+        var comment = page.Locator("#form-editor .fjs-element[data-id='Field_comment']");
+        await comment.ClickAsync();
+        var properties = page.Locator("#form-editor .fjs-editor-properties-container");
+        await properties.Locator(".bio-properties-panel-group-header", new() { HasText = "General" }).ClickAsync();
+        var label = properties.Locator("[data-entry-id='label'] [contenteditable='true']");
+        await label.FillAsync("Note for the archive");
+        await Assertions.Expect(comment).ToContainTextAsync("Note for the archive");
+        await session.ScreenshotAsync("designer-form-editor");
+
+        await page.Locator("#deploy").ClickAsync();
+        await page.WaitForURLAsync($"**/designer/BrowserPurchase/{latest + 1}");
+        var forms = await page.APIRequest.GetAsync($"/api/definitions/BrowserPurchase/versions/{latest + 1}/forms");
+        Assert.True(forms.Ok, $"GET forms: {forms.Status}");
+        Assert.Contains("Note for the archive", await forms.TextAsync(), StringComparison.Ordinal);
         session.AssertNoConsoleErrors();
     }
 

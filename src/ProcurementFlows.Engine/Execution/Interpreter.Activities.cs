@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ProcurementFlows.Engine.Calendar;
 using ProcurementFlows.Engine.Expressions;
 using ProcurementFlows.Engine.Model;
 
@@ -128,12 +129,12 @@ internal sealed partial class Interpreter
         text = text.Trim();
         if (text.StartsWith('P'))
         {
-            if (!TimerMath.TryAddDuration(now, text, out var due))
+            if (!TimerMath.TryAddDuration(now, text, CalendarOf(calendar), out var due))
             {
                 throw new ExpressionFailedException("date.invalid", $"'{text}' is not an ISO 8601 duration.");
             }
 
-            return calendar is null ? due : AdjustForCalendar(calendar, text, TimerKind.Duration, due);
+            return due;
         }
 
         if (TimerMath.TryParseDate(text, out var date))
@@ -144,25 +145,17 @@ internal sealed partial class Interpreter
         throw new ExpressionFailedException("date.invalid", $"'{text}' is not an ISO 8601 date or duration.");
     }
 
-    /// <summary>Under <c>pf:calendar</c>, a whole-day duration (<c>P3D</c>, <c>P2W</c>) counts business days from now.</summary>
-    private DateTimeOffset AdjustForCalendar(string calendar, string text, TimerKind kind, DateTimeOffset due)
+    /// <summary>Under <c>pf:calendar</c>, days and weeks in durations count business days.</summary>
+    private BusinessCalendar? CalendarOf(string? calendar)
     {
-        if (!evaluator.Calendars.TryGet(calendar, out var cal))
+        if (calendar is null)
         {
-            throw new ExpressionFailedException("calendar.unknown", $"Business calendar '{calendar}' is not known (have: {string.Join(", ", evaluator.Calendars.Names)}).");
+            return null;
         }
 
-        if (kind != TimerKind.Duration || text.Length < 3 || text[0] != 'P' || text[^1] is not ('D' or 'W'))
-        {
-            return due;
-        }
-
-        if (!int.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-        {
-            return due;
-        }
-
-        return cal.AddBusinessDays(now, text[^1] == 'W' ? n * 5 : n);
+        return evaluator.Calendars.TryGet(calendar, out var cal)
+            ? cal
+            : throw new ExpressionFailedException("calendar.unknown", $"Business calendar '{calendar}' is not known (have: {string.Join(", ", evaluator.Calendars.Names)}).");
     }
 
     private void DispatchJob(FlowNode node, ExecutionData exec, int? retries)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ProcurementFlows.Engine.Calendar;
 using ProcurementFlows.Engine.Model;
 
 namespace ProcurementFlows.Engine.Execution;
@@ -416,23 +417,21 @@ internal sealed partial class Interpreter
             return false;
         }
 
-        if (!TimerMath.TryCompute(timer.Kind, text, now, out var schedule))
+        BusinessCalendar? calendar;
+        try
         {
-            RaiseIncident(owner, eventNode.Id, "timer", $"'{text}' is not a valid ISO 8601 {timer.Kind} for '{eventNode.Id}'.", null);
+            calendar = CalendarOf(timer.Calendar);
+        }
+        catch (ExpressionFailedException ex)
+        {
+            RaiseIncident(owner, eventNode.Id, "timer", ex.Message, null);
             return false;
         }
 
-        if (timer.Calendar is not null)
+        if (!TimerMath.TryCompute(timer.Kind, text, now, calendar, out var schedule))
         {
-            try
-            {
-                schedule = schedule with { DueAt = AdjustForCalendar(timer.Calendar, text, timer.Kind, schedule.DueAt) };
-            }
-            catch (ExpressionFailedException ex)
-            {
-                RaiseIncident(owner, eventNode.Id, "timer", ex.Message, null);
-                return false;
-            }
+            RaiseIncident(owner, eventNode.Id, "timer", $"'{text}' is not a valid ISO 8601 {timer.Kind} for '{eventNode.Id}' (or it lies entirely in the past).", null);
+            return false;
         }
 
         AddTimer(eventNode, owner, schedule.DueAt, schedule.RepeatsLeft, schedule.Cycle);
@@ -537,7 +536,8 @@ internal sealed partial class Interpreter
 
     private void Reschedule(FlowNode eventNode, ExecutionData owner, TimerState timer)
     {
-        if (TimerMath.TryNext(timer.Cycle!, timer.DueAt, out var next))
+        var calendar = eventNode.Event?.Timer?.Calendar is { } c && evaluator.Calendars.TryGet(c, out var cal) ? cal : null;
+        if (TimerMath.TryNext(timer.Cycle!, timer.DueAt, calendar, out var next))
         {
             AddTimer(eventNode, owner, next, timer.RepeatsLeft > 0 ? timer.RepeatsLeft - 1 : -1, timer.Cycle);
         }
