@@ -1,8 +1,8 @@
+using ProcurementFlows.RegistrySandbox;
 using ProcurementFlows.Server;
 using ProcurementFlows.Server.Api;
 using ProcurementFlows.Server.Hosting;
 using ProcurementFlows.Server.Identity;
-using ProcurementFlows.RegistrySandbox;
 
 if (ServerCommands.TryRun(args) is { } exitCode)
 {
