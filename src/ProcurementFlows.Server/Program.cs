@@ -1,3 +1,4 @@
+using ProcurementFlows.RegistrySandbox;
 using ProcurementFlows.Server;
 using ProcurementFlows.Server.Api;
 using ProcurementFlows.Server.Hosting;
@@ -9,6 +10,7 @@ if (ServerCommands.TryRun(args) is { } exitCode)
 }
 
 var builder = WebApplication.CreateBuilder(args);
+await builder.AddRegistrySandboxWhenEnabledAsync(); // offline registries (Development, Registries:UseSandbox)
 builder.AddProcurementFlowsServer();
 
 var app = builder.Build();

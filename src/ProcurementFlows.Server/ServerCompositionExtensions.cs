@@ -23,6 +23,8 @@ public static class ServerCompositionExtensions
         services.AddHostedService<StartupBanner>();
 
         builder.AddProcurementFlowsRuntimeHost();
+        services.AddProcurementFlowsRegistries(builder.Configuration);
+        services.AddSingleton<ProcurementFlowsMetrics>();
         builder.AddProcurementFlowsTelemetry();
         services.AddProcurementFlowsProblemDetails();
         services.AddProcurementFlowsIdentity(builder.Configuration);

@@ -14,6 +14,7 @@ public sealed class StartupValidationTests
         {
             b.UseEnvironment("Production");
             b.UseSetting("Server:PrintStartupBanner", "false");
+            b.UseSetting("Registries:SamGov:ApiKey", "test-key");
             foreach (var (key, value) in settings)
             {
                 b.UseSetting(key, value);
@@ -56,6 +57,7 @@ public sealed class StartupValidationTests
         using var factory = Production(
             ("ProcurementFlows:Runtime:ConnectionString", await SharedPostgres.CreateDatabaseAsync()),
             ("ProcurementFlows:Runtime:WorkflowsDirectory", ""),
+            ("Registries:SamGov:ApiKey", "test-key"),
             ("Identity:Local:SigningKey", Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray())),
             ("Identity:Local:Accounts:0:UserName", "ops"),
             ("Identity:Local:Accounts:0:PasswordHash", hash),

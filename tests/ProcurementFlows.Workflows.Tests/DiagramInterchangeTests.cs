@@ -168,6 +168,22 @@ public sealed class DiagramInterchangeTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Processes))]
+    public void The_picture_in_diagrams_shows_every_element_of_the_current_process(string file)
+    {
+        // diagrams/*.svg are bpmn-js SVG exports for the README; every element and flow must be drawn there
+        var svgPath = Path.Combine(RepositoryPaths.Workflows, "diagrams", Path.ChangeExtension(file, ".svg"));
+        Assert.True(File.Exists(svgPath), $"{svgPath} is missing: export the diagram from the modeler as SVG");
+        var drawn = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(svgPath), "data-element-id=\"([^\"]+)\"")
+            .Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var bpmn = Bpmn.LoadShipped(file);
+        foreach (var id in bpmn.FlowNodes.Concat(bpmn.SequenceFlows).Select(e => (string)e.Attribute("id")!))
+        {
+            Assert.True(drawn.Contains(id), $"{file}: {id} is not in {Path.GetFileName(svgPath)}; re-export the picture");
+        }
+    }
+
     private static bool OnBorder(Rect r, (double X, double Y) p)
     {
         const double Tolerance = 1;

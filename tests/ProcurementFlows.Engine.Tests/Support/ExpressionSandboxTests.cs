@@ -107,6 +107,24 @@ public sealed class ExpressionSandboxTests(ExpressionFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void Intrinsics_including_hidden_prototypes_are_frozen()
+    {
+        var probe = "${[globalThis, Object.prototype, Array.prototype, Function.prototype, Math, JSON, execution, dates, now, " +
+            "Object.getPrototypeOf(function* () {}), Object.getPrototypeOf(async function () {}), Object.getPrototypeOf([][Symbol.iterator]()), " +
+            "Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()))].every(o => Object.isFrozen(o))}";
+        Assert.True(_eval.EvaluateCondition(Compile(probe), DictionaryVariableScope.Empty));
+    }
+
+    [Fact]
+    public void Every_sandbox_global_is_known_to_the_fast_path_compiler()
+    {
+        // A global the fast path did not know would be read as a process variable there but as the global in Jint.
+        var names = _eval.Evaluate(Compile("${Object.getOwnPropertyNames(globalThis)}"), DictionaryVariableScope.Empty)!.AsArray()
+            .Select(n => n!.GetValue<string>());
+        Assert.All(names, name => Assert.True(Engine.Expressions.Sandbox.SandboxGlobals.IsGlobal(name), $"'{name}' is missing from SandboxGlobals"));
+    }
+
+    [Fact]
     public void Variables_do_not_leak_between_evaluations()
     {
         var compiled = Compile("${typeof secret === 'undefined' ? 'none' : secret}");

@@ -19,6 +19,8 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly>, IAsyncLifeti
     public static readonly IReadOnlyDictionary<string, string> Passwords = new Dictionary<string, string>
     {
         ["dana"] = "dana-designs",
+        ["rita"] = "rita-requests",
+        ["bjorn"] = "bjorn-approves",
         ["olav"] = "olav-buys",
         ["ingrid"] = "ingrid-vets",
         ["per"] = "per-receives",
@@ -33,6 +35,10 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly>, IAsyncLifeti
         // Tests deploy what they need; the shipped workflows are deployed by the black-box test.
         new("ProcurementFlows:Runtime:WorkflowsDirectory", ""),
         new("ProcurementFlows:Runtime:WorkerCount", "2"),
+        // The embedded sandbox is a second web host in the process, which WebApplicationFactory would take for the server;
+        // the black-box test runs the real process with the sandbox.
+        new("Registries:UseSandbox", "false"),
+        new("Registries:SamGov:ApiKey", "test-key"),
         new("ProcurementFlows:Runtime:SweepInterval", "00:00:01"),
         new("ProcurementFlows:Runtime:SweepGrace", "00:00:00"),
     ];

@@ -28,6 +28,9 @@ internal sealed class CaseRunner
 
     public List<EngineEffect> Effects { get; } = [];
 
+    /// <summary>History per instance, in order, as the runtime would append it.</summary>
+    public Dictionary<string, List<HistoryEntry>> History { get; } = new(StringComparer.Ordinal);
+
     public IEnumerable<ProcessInstanceState> Instances => _instances.Values;
 
     public ProcessInstanceState this[string instanceId] => _instances[instanceId];
@@ -95,6 +98,12 @@ internal sealed class CaseRunner
         var result = Engine.Execute(definition, state, command);
         _instances[instanceId] = result.State;
         Effects.AddRange(result.Effects);
+        if (!History.TryGetValue(instanceId, out var history))
+        {
+            History[instanceId] = history = [];
+        }
+
+        history.AddRange(result.Effects.OfType<HistoryRecorded>().Select(h => h.Entry));
         foreach (var effect in result.Effects)
         {
             switch (effect)

@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using Acornima.Ast;
 using Jint;
 using Jint.Native;
+using Jint.Native.Object;
 using Jint.Runtime;
+using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
 using ProcurementFlows.Engine.Calendar;
 using JintEngine = Jint.Engine;
@@ -49,7 +51,8 @@ internal sealed class JintSandbox
             throw new SandboxLimitException(
                 ExpressionErrorCodes.MemoryLimit,
                 $"tried to build a string of {args.At(0)} characters (limit {options.MaxStringLength})"));
-        _engine.Invoke(harden, limit, options.MaxStringLength);
+        var roots = (JsArray)_engine.Invoke(harden, limit, options.MaxStringLength);
+        DeepFreeze(roots);
         _constraint.Enabled = true;
     }
 
@@ -157,6 +160,61 @@ internal sealed class JintSandbox
 
             return Str(v.IsNull() || v.IsObject() ? "object" : v.IsBoolean() ? "boolean" : v.IsNumber() ? "number" : "string");
         }));
+    }
+
+    /// <summary>Object.freeze on every object reachable from the roots through properties, accessors and prototypes.</summary>
+    private static void DeepFreeze(JsArray roots)
+    {
+        var stack = new Stack<ObjectInstance>();
+        var seen = new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance);
+        for (uint i = 0; i < roots.Length; i++)
+        {
+            if (roots[i] is ObjectInstance root)
+            {
+                stack.Push(root);
+            }
+        }
+
+        while (stack.TryPop(out var o))
+        {
+            if (!seen.Add(o))
+            {
+                continue;
+            }
+
+            foreach (var (key, d) in o.GetOwnProperties().ToList())
+            {
+                if (d.IsDataDescriptor())
+                {
+                    if (d.Value is ObjectInstance child)
+                    {
+                        stack.Push(child);
+                    }
+
+                    o.DefineOwnProperty(key, new PropertyDescriptor(d.Value, writable: false, enumerable: d.Enumerable, configurable: false));
+                }
+                else
+                {
+                    if (d.Get is ObjectInstance getter)
+                    {
+                        stack.Push(getter);
+                    }
+
+                    if (d.Set is ObjectInstance setter)
+                    {
+                        stack.Push(setter);
+                    }
+
+                    o.DefineOwnProperty(key, new GetSetPropertyDescriptor(d.Get, d.Set, enumerable: d.Enumerable, configurable: false));
+                }
+            }
+
+            o.PreventExtensions();
+            if (o.Prototype is { } prototype)
+            {
+                stack.Push(prototype);
+            }
+        }
     }
 
     private static string Name(JsValue[] args)

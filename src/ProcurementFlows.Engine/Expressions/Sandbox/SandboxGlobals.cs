@@ -29,6 +29,7 @@ internal static class SandboxGlobals
         "Proxy", "RangeError", "ReferenceError", "Reflect", "RegExp", "Set", "SharedArrayBuffer", "ShadowRealm",
         "String", "SuppressedError", "Symbol", "SyntaxError", "Temporal", "TypeError", "URIError", "Uint8Array",
         "Uint8ClampedArray", "Uint16Array", "Uint32Array", "WeakMap", "WeakRef", "WeakSet", "console",
+        "toString", "AsyncIterator", "Generator", "TypedArray",
     ]);
 
     public static bool IsGlobal(string name) => Standard.Contains(name) || Helpers.Contains(name);

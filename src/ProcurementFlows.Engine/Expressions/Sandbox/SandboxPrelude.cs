@@ -7,9 +7,9 @@ internal static class SandboxPrelude
     /// A function (limit, maxLength) that (1) guards the string builders that can allocate without running a
     /// statement (repeat, padStart, padEnd, join, concat) by calling <c>limit(n)</c>, which throws a CLR
     /// exception script cannot catch; (2) removes binary buffers (ArrayBuffer, typed arrays, …), weak references
-    /// and ShadowRealm (a fresh realm would have unfrozen intrinsics); (3) deep-freezes every object reachable
-    /// from the global object, including the hidden intrinsic prototypes, so that no evaluation can leave state
-    /// (prototype pollution, new globals) behind for the next one.
+    /// and ShadowRealm (a fresh realm would have unfrozen intrinsics); (3) returns the roots (the global object and
+    /// the hidden intrinsic prototypes) that <see cref="JintSandbox"/> then deep-freezes, so that no evaluation can
+    /// leave state (prototype pollution, new globals) behind for the next one.
     /// </summary>
     public const string Source = """
 (function (limit, maxLength) {
@@ -34,21 +34,10 @@ internal static class SandboxPrelude
                       'BigInt64Array', 'BigUint64Array', 'WeakRef', 'FinalizationRegistry', 'ShadowRealm']) {
     delete globalThis[name];
   }
-  const seen = new Set();
-  const stack = [globalThis, function* () {}, async function () {}, async function* () {}, [][Symbol.iterator](),
-                 new Map().entries(), new Set().values(), ''[Symbol.iterator](), /x/[Symbol.matchAll]('x'), (function* () {})()];
-  while (stack.length) {
-    const o = stack.pop();
-    if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
-    seen.add(o);
-    Object.freeze(o);
-    for (const key of Reflect.ownKeys(o)) {
-      const d = Object.getOwnPropertyDescriptor(o, key);
-      if (d) { if ('value' in d) stack.push(d.value); if (d.get) stack.push(d.get); if (d.set) stack.push(d.set); }
-    }
-    stack.push(Object.getPrototypeOf(o));
-  }
-  return seen.size;
+  // The objects that are not reachable from globalThis by property reads; the host freezes these and everything
+  // reachable from them (done in C#, which is an order of magnitude faster than walking in script).
+  return [globalThis, function* () {}, async function () {}, async function* () {}, [][Symbol.iterator](),
+          new Map().entries(), new Set().values(), ''[Symbol.iterator](), /x/[Symbol.matchAll]('x'), (function* () {})()];
 })
 """;
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Identity;
+using ProcurementFlows.Server.Operations;
 
 namespace ProcurementFlows.Server.Api.Instances;
 
@@ -78,7 +79,7 @@ public static class InstancesEndpoints
         return endpoints;
     }
 
-    private static async Task<Created<InstanceOutcome>> Start(StartInstanceBody body, HttpContext context, IProcessCommands commands, CancellationToken cancellationToken)
+    private static async Task<Created<InstanceOutcome>> Start(StartInstanceBody body, HttpContext context, IProcessCommands commands, ProcurementFlowsMetrics metrics, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.ProcessKey))
         {
@@ -87,6 +88,7 @@ public static class InstancesEndpoints
 
         var user = context.GetCurrentUser();
         var outcome = await commands.StartAsync(new StartInstanceRequest(body.ProcessKey, body.Version, body.BusinessKey, body.Variables, user.UserName), cancellationToken);
+        metrics.InstanceStarted(outcome);
         context.Response.SetETag(outcome.Version);
         return TypedResults.Created($"/api/instances/{outcome.InstanceId}", outcome);
     }

@@ -27,6 +27,11 @@ function completedActivities(instance: InstanceDetail): Set<string> {
   return done;
 }
 
+/** An activity reference: its name when known, else its id (replaced by the name once the diagram loads). */
+function activity(id: string, name?: string): HTMLElement {
+  return h('span', { 'data-activity-id': id, title: id }, name ?? id);
+}
+
 function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => void): HTMLElement {
   const diagram = h('div', { className: 'diagram case-diagram', id: 'case-diagram', role: 'img', 'aria-label': 'Process diagram with the case path highlighted' });
   const audit = h('div', { id: 'audit-result' }, loading('Verifying the audit trail…'));
@@ -54,6 +59,11 @@ function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => voi
       for (const t of instance.timers) if (registry.get(t.activityId)) overlays.add(t.activityId, 'case', { position: { bottom: 10, left: -10 }, html: overlayBadge('T', 'badge-timer', `Timer due ${formatDate(t.dueAt)}`) });
       for (const i of instance.incidents) if (registry.get(i.activityId)) overlays.add(i.activityId, 'case', { position: { top: -10, right: 10 }, html: overlayBadge('!', 'badge-error', i.message) });
       focusOn(viewer, [...done, ...active]);
+      // Now that the diagram is known, show activity names where the API gave ids.
+      for (const span of Array.from(document.querySelectorAll<HTMLElement>('#main [data-activity-id]'))) {
+        const name = registry.get(span.dataset.activityId!)?.businessObject.name;
+        if (name && span.textContent === span.dataset.activityId) span.textContent = name;
+      }
     } catch (e) {
       clear(diagram);
       diagram.appendChild(errorState(e));
@@ -110,7 +120,7 @@ function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => voi
           ['Started', formatDate(instance.startedAt)],
           ['Started by', instance.startedBy ?? '—'],
           ['Ended', formatDate(instance.endedAt)],
-          ['Active', instance.activeActivities.map((a) => a.name ?? a.activityId).join(', ') || '—'],
+          ['Active', instance.activeActivities.length ? h('span', null, ...instance.activeActivities.flatMap((a, i) => [i ? ', ' : '', activity(a.activityId, a.name)])) : '—'],
         ]),
       ),
     ),
@@ -121,13 +131,13 @@ function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => voi
         'section',
         { className: 'card', id: 'case-timers' },
         h('h2', null, 'Pending timers'),
-        instance.timers.length ? table(['Activity', 'Kind', 'Due'], instance.timers.map((t) => [t.activityId, t.kind ?? 'timer', formatDate(t.dueAt)])) : empty('No pending timers.'),
+        instance.timers.length ? table(['Activity', 'Kind', 'Due'], instance.timers.map((t) => [activity(t.activityId), t.kind ?? 'timer', formatDate(t.dueAt)])) : empty('No pending timers.'),
       ),
       h(
         'section',
         { className: 'card', id: 'case-incidents' },
         h('h2', null, 'Incidents'),
-        instance.incidents.length ? table(['Activity', 'Message', 'Since'], instance.incidents.map((i) => [i.activityId, i.message, formatDate(i.createdAt)])) : empty('No incidents.'),
+        instance.incidents.length ? table(['Activity', 'Message', 'Since'], instance.incidents.map((i) => [activity(i.activityId), i.message, formatDate(i.createdAt)])) : empty('No incidents.'),
       ),
     ),
     h('section', { className: 'card', id: 'case-variables' }, h('h2', null, 'Variables'), variables.length ? table(['Name', 'Value'], variables.map(([k, v]) => [h('span', { className: 'mono' }, k), formatValue(v)])) : empty('No variables.')),
@@ -139,7 +149,7 @@ function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => voi
       instance.history.length
         ? table(
             ['#', 'Event', 'Activity', 'When', 'By'],
-            instance.history.map((e) => [String(e.sequence), badge(e.type, 'muted'), e.activityName ?? e.activityId ?? '—', formatDate(e.at), e.by ?? '—']),
+            instance.history.map((e) => [String(e.sequence), badge(e.type, 'muted'), e.activityId ? activity(e.activityId, e.activityName) : '—', formatDate(e.at), e.by ?? '—']),
           )
         : empty('No history yet.'),
     ),
