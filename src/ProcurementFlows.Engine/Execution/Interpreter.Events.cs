@@ -209,11 +209,15 @@ internal sealed partial class Interpreter
         var ev = catcher.Event;
         if (ev?.ErrorCodeVariable is null)
         {
-            return null;
+            return ev?.ErrorMessageVariable is { } only ? new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { [only] = message } : null;
         }
 
         var d = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { [ev.ErrorCodeVariable] = code };
-        _ = message;
+        if (ev.ErrorMessageVariable is { } mv)
+        {
+            d[mv] = message;
+        }
+
         return d;
     }
 
@@ -347,7 +351,12 @@ internal sealed partial class Interpreter
         if (errorCode is not null && start.Event?.ErrorCodeVariable is { } ecv)
         {
             exec.Variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { [ecv] = errorCode };
-            _ = errorMessage;
+        }
+
+        if (errorCode is not null && start.Event?.ErrorMessageVariable is { } emv)
+        {
+            exec.Variables ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+            exec.Variables[emv] = errorMessage;
         }
 
         _ = escalationCode;

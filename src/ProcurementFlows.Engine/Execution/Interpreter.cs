@@ -210,6 +210,11 @@ internal sealed partial class Interpreter
             }
         }
 
+        if (startNode.InitiatorVariable is { } initiatorVar && cmd.StartedBy is not null)
+        {
+            vars[initiatorVar] = cmd.StartedBy;
+        }
+
         data = new InstanceData
         {
             InstanceId = cmd.InstanceId,

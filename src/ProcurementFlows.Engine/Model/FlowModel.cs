@@ -76,6 +76,7 @@ internal sealed class EventDefinition
     public ValueSource? CorrelationKey { get; init; }
     public string? ErrorCode { get; init; }
     public string? ErrorCodeVariable { get; init; }
+    public string? ErrorMessageVariable { get; init; }
     public string? EscalationCode { get; init; }
     public TimerDefinition? Timer { get; init; }
     public string? LinkName { get; init; }
@@ -186,4 +187,7 @@ internal sealed class FlowNode
     /// <summary>This node's index in its scope's reachability bit arrays.</summary>
     public int ReachIndex { get; set; }
     public bool IsWaitState { get; set; }
+
+    /// <summary>camunda:initiator on a start event: the variable that receives the starting user.</summary>
+    public string? InitiatorVariable { get; set; }
 }

@@ -364,6 +364,7 @@ internal sealed class ModelBuilder
         if (kind == NodeKind.StartEvent)
         {
             node.IsInterruptingStart = (string?)el.Attribute("isInterrupting") != "false";
+            node.InitiatorVariable = (string?)el.Attribute(C + "initiator");
         }
 
         var isContainer = kind is NodeKind.SubProcess or NodeKind.EventSubProcess or NodeKind.Transaction or NodeKind.AdHocSubProcess;
@@ -460,6 +461,7 @@ internal sealed class ModelBuilder
                     Calendar = (string?)el.Attribute(Pf + "calendar"),
                     NotCompletedBy = SplitNames((string?)el.Attribute(Pf + "notCompletedBy")),
                 };
+                CheckCalendar(node.UserTask.Calendar, el, id);
                 if (node.UserTask.Priority is { IsLiteral: true } p && !int.TryParse(p.Raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
                 {
                     Add(ExecSeverity, "userTask.invalid-priority", $"Priority '{p.Raw}' is not an integer.", el, id);
@@ -649,6 +651,7 @@ internal sealed class ModelBuilder
                     }
 
                     timer = new TimerDefinition { Kind = tk.Value, Value = value, Calendar = (string?)el.Attribute(Pf + "calendar") ?? (string?)el.Parent?.Attribute(Pf + "calendar") };
+                    CheckCalendar(timer.Calendar, el, id);
                 }
 
                 if (timer is null)
@@ -683,7 +686,7 @@ internal sealed class ModelBuilder
                     Add(ExecSeverity, "error.no-ref", "An error end event needs an errorRef with an errorCode.", el, id);
                 }
 
-                return new EventDefinition { Kind = kind, ErrorCode = code, ErrorCodeVariable = (string?)el.Attribute(C + "errorCodeVariable") };
+                return new EventDefinition { Kind = kind, ErrorCode = code, ErrorCodeVariable = (string?)el.Attribute(C + "errorCodeVariable"), ErrorMessageVariable = (string?)el.Attribute(C + "errorMessageVariable") };
             case EventKind.Escalation:
                 var escRef = (string?)el.Attribute("escalationRef");
                 string? escCode = null;
@@ -719,6 +722,16 @@ internal sealed class ModelBuilder
                 return new EventDefinition { Kind = kind };
         }
     }
+
+    private void CheckCalendar(string? calendar, XElement el, string id)
+    {
+        if (calendar is not null && !KnownCalendars.TryGet(calendar, out _))
+        {
+            Add(DiagnosticSeverity.Warning, "pf.unknown-calendar", $"Business calendar '{calendar}' is not one of the built-in calendars ({string.Join(", ", KnownCalendars.Names)}); the engine must be configured with it.", el, id);
+        }
+    }
+
+    private static readonly Calendar.BusinessCalendarRegistry KnownCalendars = Calendar.BusinessCalendarRegistry.CreateDefault();
 
     private string? MessageName(string? messageRef, XElement el, string id, bool required)
     {
