@@ -56,14 +56,14 @@ public sealed partial class BlackBoxTests
 
             var status = "";
             var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < TimeSpan.FromSeconds(45) && status != "Completed")
+            while (deadline.Elapsed < TimeSpan.FromSeconds(90) && status != "Completed")
             {
                 await Task.Delay(250);
                 var detail = await http.GetFromJsonAsync<JsonElement>($"/api/instances/{instanceId}");
                 status = detail.GetProperty("instance").GetProperty("status").GetString()!;
             }
 
-            Assert.True(status == "Completed", $"The timer did not complete the case within 45 s (status {status}).\n{output}");
+            Assert.True(status == "Completed", $"The timer did not complete the case within 90 s (status {status}).\n{output}");
             var audit = await http.GetFromJsonAsync<JsonElement>($"/api/instances/{instanceId}/audit/verify");
             Assert.True(audit.GetProperty("isValid").GetBoolean());
         }
@@ -117,7 +117,7 @@ public sealed partial class BlackBoxTests
     private static async Task<Uri> WaitForAddress(Process process, StringBuilder output)
     {
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        while (deadline.Elapsed < TimeSpan.FromSeconds(180))
         {
             string text;
             lock (output)
@@ -134,7 +134,7 @@ public sealed partial class BlackBoxTests
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"The server did not print its address within 90 s:\n{output}");
+        throw new TimeoutException($"The server did not print its address within 180 s:\n{output}");
     }
 
     private static async Task StopGracefully(Process process, StringBuilder output)
