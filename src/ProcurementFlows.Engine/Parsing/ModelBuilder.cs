@@ -157,8 +157,10 @@ internal sealed class ModelBuilder
         }
         else if (!native)
         {
-            Add(DiagnosticSeverity.Warning, "process.foreign-dialect", $"Process '{id}' is marked executable but {foreignReason}; execution findings are reported as warnings and the process cannot be started.", el, id);
+            Add(DiagnosticSeverity.Warning, "process.foreign-dialect", $"Process '{id}' is marked executable but {foreignReason}; execution findings are reported as warnings, and the process can be started only when there are none.", el, id);
         }
+
+        var findingsStart = diagnostics.Count;
 
         var scope = new FlowScope { Id = id };
         ReadContainer(el, scope);
@@ -175,8 +177,25 @@ internal sealed class ModelBuilder
         }
 
         ComputeReachability(scope);
-        var blocked = !executable ? "not executable" : !native ? "foreign dialect: " + foreignReason : HasExecWarnings() ? "has unsupported elements" : null;
+        // A diagram from another tool runs when it uses only what this engine executes; any execution
+        // finding (reported as a warning for such diagrams) keeps it from starting.
+        var blocked = !executable ? "not executable"
+            : !native && HasWarningsSince(findingsStart) ? "foreign dialect with execution findings: " + foreignReason
+            : HasExecWarnings() ? "has unsupported elements" : null;
         return new CompiledProcess(id, (string?)el.Attribute("name"), executable, scope, nodes, flowMap, blocked);
+    }
+
+    private bool HasWarningsSince(int start)
+    {
+        for (var i = start; i < diagnostics.Count; i++)
+        {
+            if (diagnostics[i].Severity == DiagnosticSeverity.Warning)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool HasExecWarnings()
