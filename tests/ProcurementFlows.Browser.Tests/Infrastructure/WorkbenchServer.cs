@@ -53,6 +53,10 @@ public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAs
         builder.UseSetting("ProcurementFlows:Runtime:LocalPostgresDurable", "false");
         builder.UseSetting("ProcurementFlows:Runtime:WorkflowsDirectory", Path.Combine(Repository.Root, "workflows"));
         builder.UseSetting("ProcurementFlows:Runtime:SweepInterval", "00:00:01");
+        // The embedded registry sandbox is a second web host in the process, which WebApplicationFactory
+        // would take for the server; these tests need no registry.
+        builder.UseSetting("Registries:UseSandbox", "false");
+        builder.UseSetting("Registries:SamGov:ApiKey", "browser-test-key");
     }
 
     /// <summary>An API client with a bearer token of the named sample user, for test set-up.</summary>
