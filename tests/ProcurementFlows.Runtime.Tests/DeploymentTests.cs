@@ -34,6 +34,24 @@ public sealed class DeploymentTests(RuntimeFixture fixture) : IClassFixture<Runt
     }
 
     [Fact]
+    public async Task A_form_is_found_by_its_id_and_by_the_file_name_it_was_deployed_as()
+    {
+        var key = Unique("formfile");
+        var file = key + "-review.form";
+        var form = Form.Replace("review-form", key + "_Form_Review", StringComparison.Ordinal);
+        await Deployments.DeployAsync(new DeploymentRequest(null, [new(key + ".bpmn", Bpmn.SingleTask(key)), new(file, form)]));
+
+        var byId = await Deployments.GetFormAsync(key + "_Form_Review");
+        var byFile = await Deployments.GetFormAsync(file);
+
+        Assert.NotNull(byId);
+        Assert.NotNull(byFile);
+        Assert.Equal(byId.FormKey, byFile.FormKey);
+        Assert.Equal(file, byFile.ResourceName);
+        Assert.Null(await Deployments.GetFormAsync(key + "-missing.form"));
+    }
+
+    [Fact]
     public async Task A_changed_file_gets_the_next_version_and_the_unchanged_one_keeps_its_own()
     {
         var key = Unique("change");

@@ -181,7 +181,9 @@ internal sealed class DeploymentService(RuntimeDatabase database, ProcurementFlo
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT form_key, version, resource_name, checksum, deployed_at, content FROM pf.forms WHERE form_key = @k AND (@v::int IS NULL OR version = @v) ORDER BY version DESC LIMIT 1",
+            // A form is referenced by its id (camunda:formRef) or by the file it was deployed as
+            // (camunda:formKey="camunda-forms:deployment:review.form"): the id wins when both match.
+            "SELECT form_key, version, resource_name, checksum, deployed_at, content FROM pf.forms WHERE (form_key = @k OR resource_name = @k) AND (@v::int IS NULL OR version = @v) ORDER BY form_key = @k DESC, deployed_at DESC, version DESC LIMIT 1",
             connection);
         command.Parameters.AddWithValue("k", formKey);
         command.Parameters.Add(new NpgsqlParameter("v", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)version ?? DBNull.Value });
