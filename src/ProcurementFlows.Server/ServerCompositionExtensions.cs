@@ -25,6 +25,7 @@ public static class ServerCompositionExtensions
         builder.AddProcurementFlowsRuntimeHost();
         services.AddProcurementFlowsRegistries(builder.Configuration);
         services.AddSingleton<ProcurementFlowsMetrics>();
+        services.AddOptions<Ocds.OcdsExportOptions>().Bind(builder.Configuration.GetSection("Ocds"));
         builder.AddProcurementFlowsTelemetry();
         services.AddProcurementFlowsProblemDetails();
         services.AddProcurementFlowsIdentity(builder.Configuration);

@@ -17,6 +17,7 @@ internal static partial class ProblemMapper
         ConcurrencyConflictException conflict => Problem(StatusCodes.Status409Conflict, "Concurrent update", conflict, conflict.Message),
         MessageNotCorrelatedException notCorrelated => Problem(StatusCodes.Status404NotFound, "Message not correlated", notCorrelated, notCorrelated.Message),
         CommandRejectedException rejected => Rejected(rejected),
+        Ocds.OcdsExportException notExportable => Problem(StatusCodes.Status422UnprocessableEntity, "Case cannot be exported as OCDS", notExportable, notExportable.Message),
         ProcurementFlowsException other when IsConflict(other.Code) => Problem(StatusCodes.Status409Conflict, "Concurrent update", other, other.Message),
         ProcurementFlowsException other when other.Code.EndsWith(".not-found", StringComparison.Ordinal) => Problem(
             StatusCodes.Status404NotFound, "Not found", other, other.Message),

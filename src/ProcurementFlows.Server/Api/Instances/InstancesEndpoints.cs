@@ -2,8 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using ProcurementFlows.Engine;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Identity;
+using ProcurementFlows.Server.Ocds;
 using ProcurementFlows.Server.Operations;
 
 namespace ProcurementFlows.Server.Api.Instances;
@@ -62,6 +65,12 @@ public static class InstancesEndpoints
             .WithName("VerifyInstanceAudit")
             .WithSummary("Recompute the history hash chain and report the first broken link.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/ocds", ExportOcds)
+            .WithName("ExportInstanceOcds")
+            .WithSummary("The case as an OCDS 1.1.5 release package: a release per milestone reached, classified fields withheld.")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{id}/cancel", Cancel)
             .RequireAuthorization(Policies.Supervisor)
             .WithName("CancelInstance")
@@ -129,6 +138,17 @@ public static class InstancesEndpoints
             Limit = take,
         }, cancellationToken);
         return TypedResults.Ok(Page<InstanceSummary>.From(result));
+    }
+
+    private static async Task<IResult> ExportOcds(string id, IProcessQueries queries, IOptions<OcdsExportOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var detail = await queries.GetInstanceAsync(id, cancellationToken) ?? throw ApiHelpers.NotFound("Instance", id, "instance.not-found");
+        var history = detail.History
+            .Where(h => Enum.TryParse<HistoryEntryType>(h.Type, ignoreCase: false, out _))
+            .Select(h => new HistoryEntry(Enum.Parse<HistoryEntryType>(h.Type), h.ActivityId, h.ActivityType, h.ActivityInstanceId, h.OccurredAt, h.UserId, h.Data));
+        var procurementCase = new OcdsCase(detail.Instance.BusinessKey ?? detail.Instance.Id, detail.Variables, OcdsMilestones.FromHistory(history));
+        var package = new OcdsExporter(options.Value).Export(procurementCase, clock.GetUtcNow());
+        return Results.Content(package.ToJsonString(), "application/json");
     }
 
     private static async Task<Ok<InstanceDetail>> Get(string id, HttpContext context, IProcessQueries queries, CancellationToken cancellationToken)

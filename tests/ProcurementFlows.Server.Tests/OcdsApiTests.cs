@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using ProcurementFlows.Server.Tests.Infrastructure;
+
+namespace ProcurementFlows.Server.Tests;
+
+/// <summary>The OCDS export of a case over the API, built from the instance's stored variables and history.</summary>
+public sealed class OcdsApiTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    // The planning milestone is the completion of Script_ApplyPolicy, as in workflows/procurement-case.bpmn.
+    private static string Planning(string key) => $"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                          id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler" exporterVersion="5.30.0">
+          <bpmn:process id="{key}" isExecutable="true">
+            <bpmn:startEvent id="Start" />
+            <bpmn:scriptTask id="Script_ApplyPolicy" scriptFormat="javascript"><bpmn:script>execution.setVariable('policyApplied', true);</bpmn:script></bpmn:scriptTask>
+            <bpmn:userTask id="Task_PrepareSolicitation" camunda:candidateGroups="procurement-officers" />
+            <bpmn:endEvent id="End" />
+            <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Script_ApplyPolicy" />
+            <bpmn:sequenceFlow id="F2" sourceRef="Script_ApplyPolicy" targetRef="Task_PrepareSolicitation" />
+            <bpmn:sequenceFlow id="F3" sourceRef="Task_PrepareSolicitation" targetRef="End" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    private static object Requirement => new
+    {
+        requirementTitle = "Night-vision goggles",
+        requirementDescription = "Goggles for light infantry",
+        cpvCode = "35000000-4",
+        quantity = 400,
+        unit = "pair",
+        estimatedValue = 1_250_000,
+        currency = "NOK",
+        mainProcurementCategory = "goods",
+    };
+
+    private async Task<string> StartCase(string key, object variables)
+    {
+        using var dana = await server.ClientFor("dana");
+        await Rest.Deploy(dana, ($"{key}.bpmn", Planning(key)));
+        using var olav = await server.ClientFor("olav");
+        var outcome = await Rest.Json(await Rest.Post(olav, "/api/instances", new { processKey = key, businessKey = "PF-" + key, variables }), HttpStatusCode.Created);
+        return outcome.GetProperty("instanceId").GetString()!;
+    }
+
+    [Fact]
+    public async Task A_case_past_planning_exports_a_release_package_with_a_planning_release()
+    {
+        var key = $"ocds-{Guid.NewGuid():N}"[..20];
+        var id = await StartCase(key, Requirement);
+        using var olav = await server.ClientFor("olav");
+
+        using var response = await olav.GetAsync($"/api/instances/{id}/ocds");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var package = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var release = Assert.Single(package.RootElement.GetProperty("releases").EnumerateArray());
+        Assert.Equal("planning", release.GetProperty("tag")[0].GetString());
+        Assert.EndsWith("-PF-" + key, release.GetProperty("ocid").GetString(), StringComparison.Ordinal);
+        Assert.Equal("planned", release.GetProperty("tender").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_case_before_planning_is_422_and_an_unknown_case_is_404()
+    {
+        using var dana = await server.ClientFor("dana");
+        var key = $"noocds-{Guid.NewGuid():N}"[..20];
+        await Rest.Deploy(dana, ($"{key}.bpmn", Diagrams.Approval(key)), ("request.form", Diagrams.RequestForm));
+        using var olav = await server.ClientFor("olav");
+        var outcome = await Rest.Json(await Rest.Post(olav, "/api/instances", new { processKey = key, businessKey = "PF-" + key }), HttpStatusCode.Created);
+
+        using var early = await olav.GetAsync($"/api/instances/{outcome.GetProperty("instanceId").GetString()}/ocds");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
+        Assert.Contains("ocds.nothing-to-publish", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var missing = await olav.GetAsync($"/api/instances/{Guid.NewGuid()}/ocds");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        using var anonymous = server.Anonymous();
+        using var unauthorised = await anonymous.GetAsync($"/api/instances/{Guid.NewGuid()}/ocds");
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
+    }
+}
