@@ -143,9 +143,16 @@ public static class InstancesEndpoints
     private static async Task<IResult> ExportOcds(string id, IProcessQueries queries, IOptions<OcdsExportOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var detail = await queries.GetInstanceAsync(id, cancellationToken) ?? throw ApiHelpers.NotFound("Instance", id, "instance.not-found");
-        var history = detail.History
-            .Where(h => Enum.TryParse<HistoryEntryType>(h.Type, ignoreCase: false, out _))
-            .Select(h => new HistoryEntry(Enum.Parse<HistoryEntryType>(h.Type), h.ActivityId, h.ActivityType, h.ActivityInstanceId, h.OccurredAt, h.UserId, h.Data));
+        var history = new List<HistoryEntry>(detail.History.Count);
+        foreach (var h in detail.History)
+        {
+            // Entries of a type this version does not know carry no OCDS milestone.
+            if (Enum.TryParse<HistoryEntryType>(h.Type, ignoreCase: false, out var type))
+            {
+                history.Add(new HistoryEntry(type, h.ActivityId, h.ActivityType, h.ActivityInstanceId, h.OccurredAt, h.UserId, h.Data));
+            }
+        }
+
         var procurementCase = new OcdsCase(detail.Instance.BusinessKey ?? detail.Instance.Id, detail.Variables, OcdsMilestones.FromHistory(history));
         var package = new OcdsExporter(options.Value).Export(procurementCase, clock.GetUtcNow());
         return Results.Content(package.ToJsonString(), "application/json");
