@@ -10,8 +10,10 @@ public static class SignIn
     {
         var page = session.Page;
         await page.GotoAsync(path);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/signin");
-        await page.Locator("#userName").WaitForAsync();
+        // The workbench redirects on the client (history.pushState) once its session check answers; the first
+        // page of a test run also waits for a cold server, so wait for the form itself, generously, then check where we are.
+        await page.Locator("#userName").WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Equal("/signin", new Uri(page.Url).AbsolutePath);
         if (screenshot)
         {
             await session.ScreenshotAsync("signin");
