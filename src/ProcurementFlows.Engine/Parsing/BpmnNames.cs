@@ -12,6 +12,27 @@ internal static class BpmnNames
     public const string Zeebe = "http://camunda.org/schema/zeebe/1.0";
     public const string Modeler = "http://camunda.org/schema/modeler/1.0";
 
+    public const string Flowable = "http://flowable.org/bpmn";
+    public const string Activiti = "http://activiti.org/bpmn";
+
+    /// <summary>Flowable / Activiti attributes read as their Camunda 7 namesakes (same name, same meaning).</summary>
+    public static readonly HashSet<string> SharedWithCamunda = new(StringComparer.Ordinal)
+    {
+        "assignee", "candidateUsers", "candidateGroups", "dueDate", "priority", "formKey", "initiator", "collection", "elementVariable", "type", "topic",
+    };
+
+    /// <summary>
+    /// Execution-extension namespaces of other engines, by vendor. Their attributes often carry access control
+    /// (candidate groups) or implementations, so they are reported rather than silently dropped.
+    /// </summary>
+    public static readonly Dictionary<string, string> VendorExecution = new(StringComparer.Ordinal)
+    {
+        [Flowable] = "Flowable",
+        [Activiti] = "Activiti",
+        ["http://www.jboss.org/drools"] = "jBPM",
+        [Zeebe] = "Zeebe (Camunda 8)",
+    };
+
     /// <summary>Elements of the BPMN 2.0 model schema that the reader keeps without executing them (descriptive, data, collaboration, resources).</summary>
     public static readonly HashSet<string> Descriptive = new(StringComparer.Ordinal)
     {

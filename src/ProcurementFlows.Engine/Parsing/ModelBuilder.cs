@@ -241,6 +241,61 @@ internal sealed class ModelBuilder
         }
     }
 
+    /// <summary>
+    /// Reports execution extensions of other engines on an executable flow node (attributes and extension elements),
+    /// e.g. <c>flowable:candidateGroups</c>: ignoring them silently would open a task to everybody or drop its logic.
+    /// </summary>
+    private void ReportVendorExtensions(XElement el, string id)
+    {
+        if (!executable)
+        {
+            return;
+        }
+
+        List<string>? names = null;
+        string? vendor = null;
+        void Note(XName name)
+        {
+            if (BpmnNames.VendorExecution.TryGetValue(name.NamespaceName, out var v) && !IsAlias(name))
+            {
+                vendor ??= v;
+                (names ??= []).Add($"{el.GetPrefixOfNamespace(name.Namespace) ?? v}:{name.LocalName}");
+            }
+        }
+
+        foreach (var a in el.Attributes())
+        {
+            if (!a.IsNamespaceDeclaration)
+            {
+                Note(a.Name);
+            }
+        }
+
+        foreach (var child in el.Elements(M + "extensionElements").Elements())
+        {
+            Note(child.Name);
+        }
+
+        if (names is not null)
+        {
+            Add(ExecSeverity, "extension.foreign-vendor", $"{vendor} extensions are not interpreted by this engine: {string.Join(", ", names.Distinct(StringComparer.Ordinal))}. Express them with camunda: attributes (e.g. camunda:candidateGroups, camunda:assignee, camunda:topic).", el, id);
+        }
+    }
+
+    /// <summary>
+    /// Reads a Camunda 7 extension attribute. Flowable and Activiti share Camunda 7's ancestry and spell the user-task,
+    /// initiator, multi-instance and external-worker attributes the same way with the same meaning, so their spelling is
+    /// read when the Camunda one is absent.
+    /// </summary>
+    private static string? Cam(XElement el, string name) =>
+        (string?)el.Attribute(C + name)
+        ?? (BpmnNames.SharedWithCamunda.Contains(name)
+            ? (string?)el.Attribute(XName.Get(name, BpmnNames.Flowable)) ?? (string?)el.Attribute(XName.Get(name, BpmnNames.Activiti))
+            : null);
+
+    private static bool IsAlias(XName name) =>
+        name.NamespaceName is BpmnNames.Flowable or BpmnNames.Activiti && BpmnNames.SharedWithCamunda.Contains(name.LocalName);
+
     private void ReadGeneric(XElement el)
     {
         var local = el.Name.LocalName;
@@ -344,6 +399,7 @@ internal sealed class ModelBuilder
             id = "";
         }
 
+        ReportVendorExtensions(el, id);
         if (kind == NodeKind.SubProcess && (string?)el.Attribute("triggeredByEvent") == "true")
         {
             kind = NodeKind.EventSubProcess;
@@ -383,7 +439,7 @@ internal sealed class ModelBuilder
         if (kind == NodeKind.StartEvent)
         {
             node.IsInterruptingStart = (string?)el.Attribute("isInterrupting") != "false";
-            node.InitiatorVariable = (string?)el.Attribute(C + "initiator");
+            node.InitiatorVariable = Cam(el, "initiator");
         }
 
         var isContainer = kind is NodeKind.SubProcess or NodeKind.EventSubProcess or NodeKind.Transaction or NodeKind.AdHocSubProcess;
@@ -467,15 +523,15 @@ internal sealed class ModelBuilder
         switch (node.Kind)
         {
             case NodeKind.UserTask:
-                var formKey = (string?)el.Attribute(C + "formKey") ?? (string?)el.Attribute(C + "formRef");
+                var formKey = Cam(el, "formKey") ?? (string?)el.Attribute(C + "formRef");
                 node.UserTask = new UserTaskDefinition
                 {
-                    Assignee = Value((string?)el.Attribute(C + "assignee"), id, el),
-                    CandidateUsers = Value((string?)el.Attribute(C + "candidateUsers"), id, el),
-                    CandidateGroups = Value((string?)el.Attribute(C + "candidateGroups"), id, el),
-                    DueDate = Value((string?)el.Attribute(C + "dueDate"), id, el),
+                    Assignee = Value(Cam(el, "assignee"), id, el),
+                    CandidateUsers = Value(Cam(el, "candidateUsers"), id, el),
+                    CandidateGroups = Value(Cam(el, "candidateGroups"), id, el),
+                    DueDate = Value(Cam(el, "dueDate"), id, el),
                     FollowUpDate = Value((string?)el.Attribute(C + "followUpDate"), id, el),
-                    Priority = Value((string?)el.Attribute(C + "priority"), id, el),
+                    Priority = Value(Cam(el, "priority"), id, el),
                     FormKey = formKey,
                     Calendar = (string?)el.Attribute(Pf + "calendar"),
                     NotCompletedBy = SplitNames((string?)el.Attribute(Pf + "notCompletedBy")),
@@ -547,10 +603,10 @@ internal sealed class ModelBuilder
     private void ReadExternal(XElement el, FlowNode node)
     {
         var id = node.Id;
-        var type = (string?)el.Attribute(C + "type");
-        if (type == "external")
+        var type = Cam(el, "type");
+        if (type is "external" or "external-worker")
         {
-            var topic = (string?)el.Attribute(C + "topic");
+            var topic = Cam(el, "topic");
             if (string.IsNullOrWhiteSpace(topic))
             {
                 Add(ExecSeverity, "serviceTask.no-topic", "An external service task needs camunda:topic.", el, id);
@@ -801,13 +857,13 @@ internal sealed class ModelBuilder
             }
         }
 
-        var collection = (string?)el.Attribute(C + "collection");
+        var collection = Cam(el, "collection");
         var mi = new MultiInstanceDefinition
         {
             IsSequential = (string?)el.Attribute("isSequential") == "true",
             Cardinality = cardinality,
             Collection = collection is null ? null : Value(collection, id, el),
-            ElementVariable = (string?)el.Attribute(C + "elementVariable"),
+            ElementVariable = Cam(el, "elementVariable"),
             CompletionCondition = completion,
         };
         if (mi.Cardinality is null && mi.Collection is null)
