@@ -86,7 +86,27 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
         await page.Locator("#case-diagram .djs-element.case-completed[data-element-id='Task_DefineRequirement']").WaitForAsync();
         await page.Locator("#case-diagram .djs-element.case-active[data-element-id='Task_ApproveRequirement']").WaitForAsync();
         Assert.Contains("Night-vision goggles", await page.Locator("#case-variables").InnerTextAsync(), StringComparison.Ordinal);
+        // Nothing publishable yet: no OCDS download before planning.
+        await Assertions.Expect(page.Locator("#ocds-download")).ToHaveCountAsync(0);
         await session.ScreenshotAsync("case-shipped-advanced");
+
+        // A budget holder approves (through the API): planning is reached and the case page offers the OCDS package.
+        using (var bjorn = await server.ApiAsync("bjorn"))
+        {
+            var approval = await OpenTaskIdAsync(bjorn, instanceId);
+            (await bjorn.PostAsync($"/api/tasks/{approval}/claim", null)).EnsureSuccessStatusCode();
+            using var completed = await bjorn.PostAsJsonAsync($"/api/tasks/{approval}/complete", new { variables = new { requirementDecision = "approve", budgetLine = "NDMA-2026-17" } });
+            Assert.True(completed.IsSuccessStatusCode, await completed.Content.ReadAsStringAsync());
+        }
+
+        await page.ReloadAsync();
+        var ocds = page.Locator("#ocds-download");
+        await Assertions.Expect(ocds).ToBeVisibleAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => ocds.ClickAsync());
+        Assert.Equal($"{businessKey}-ocds.json", download.SuggestedFilename);
+        var package = JsonNode.Parse(await File.ReadAllTextAsync((await download.PathAsync())!))!;
+        Assert.Contains(businessKey, package["releases"]![0]!["ocid"]!.GetValue<string>(), StringComparison.Ordinal);
+        await session.ScreenshotAsync("case-ocds");
         session.AssertNoConsoleErrors();
     }
 

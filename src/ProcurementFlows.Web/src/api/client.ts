@@ -168,7 +168,7 @@ export function toTask(t: Json): TaskSummary {
 }
 
 function toUser(u: Json): UserSummary {
-  return { userName: String(u.userName ?? u.id ?? u.name), displayName: str(u.displayName ?? u.name), groups: arr(u.groups).map(String) };
+  return { userName: String(u.id ?? u.userName), displayName: str(u.displayName), groups: arr(u.groups).map(String) };
 }
 
 /** Variables worth a glance on the task page, when the case has them (the shipped forms' names). */
@@ -485,8 +485,8 @@ export const api = {
 
   users: {
     /** The user directory, narrowed to members of `group` and to names matching `q`. */
-    search: async (query: { group?: string; q?: string; limit?: number }): Promise<UserSummary[]> =>
-      asPage(await request<unknown>('GET', '/api/users', undefined, { group: query.group, q: query.q?.trim() || undefined, limit: query.limit }), toUser).items,
+    search: async (query: { group?: string; role?: string; q?: string; limit?: number }): Promise<UserSummary[]> =>
+      asPage(await request<unknown>('GET', '/api/users', undefined, { group: query.group, role: query.role, q: query.q?.trim() || undefined, limit: query.limit ?? 100 }), toUser).items,
   },
 
   supervision: {

@@ -167,12 +167,7 @@ function renderTask(task: TaskDetail, setForm: (f: RenderedForm) => void): HTMLE
         ...Object.entries(context?.facts ?? {}).map(([k, v]): [string, string] => [k, typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatDate(v) : formatValue(v)]),
       ]),
     ),
-    h(
-      'section',
-      { id: 'vetting-findings', 'aria-labelledby': 'findings-h' },
-      h('h3', { id: 'findings-h' }, 'Vetting findings'),
-      findings.length ? findingsTable(findings) : h('p', { className: 'muted' }, 'No registry checks on this case yet.'),
-    ),
+    findings.length ? null : h('p', { className: 'muted', id: 'no-findings' }, 'No registry checks on this case.'),
     h(
       'section',
       { id: 'recent-history', 'aria-labelledby': 'history-h' },
@@ -200,6 +195,15 @@ function renderTask(task: TaskDetail, setForm: (f: RenderedForm) => void): HTMLE
       h('section', { className: 'card', 'aria-label': 'Task form' }, summary, formHost, h('div', { className: 'form-actions' }, completeBtn, mine ? null : h('span', { className: 'muted' }, 'Claim the task to complete it.'))),
       contextCard,
     ),
+    findings.length
+      ? h(
+          'section',
+          { className: 'card', id: 'vetting-findings', 'aria-labelledby': 'findings-h' },
+          h('h2', { id: 'findings-h' }, 'Vetting findings'),
+          h('p', { className: 'muted' }, `${findings.filter((f) => f.status !== 'clear').length} of ${findings.length} check(s) need a look.`),
+          findingsTable(findings),
+        )
+      : null,
   );
 }
 

@@ -22,9 +22,10 @@ export interface UserPickerOptions {
   onPick: (userName: string) => Promise<void>;
 }
 
-/** Members of any of `groups` matching `q`, each user once, sorted by name. */
+/** Officers (who can work tasks) in any of `groups` matching `q`, each user once, sorted by name. */
 async function searchUsers(groups: string[], q: string): Promise<UserSummary[]> {
-  const lists = groups.length ? await Promise.all(groups.map((group) => api.users.search({ group, q }))) : [await api.users.search({ q })];
+  const role = 'officer';
+  const lists = groups.length ? await Promise.all(groups.map((group) => api.users.search({ group, role, q }))) : [await api.users.search({ role, q })];
   const byName = new Map<string, UserSummary>();
   for (const u of lists.flat()) {
     const known = byName.get(u.userName);
