@@ -20,6 +20,7 @@ public sealed class CaseScenarioTests
 
         var children = run.Instances.Where(i => i.ProcessKey == "supplier-vetting").ToArray();
         Assert.Equal(2, children.Length);
+        Assert.All(children, c => Assert.Equal("PF-2026-0042", c.BusinessKey));
         var clean = children.Single(c => (string?)c.Variables["supplier"]!["name"] == "Nordic Armour AS").InstanceId;
         var sanctioned = children.Single(c => (string?)c.Variables["supplier"]!["name"] == "Volga Arms LLC").InstanceId;
         VettingScenarioTests.AnswerRegistries(run, sanctioned, sanctions: "hit");
