@@ -60,6 +60,7 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<IProcessCommands, ProcessCommands>();
         services.TryAddSingleton<IProcessQueries, ProcessQueries>();
         services.TryAddSingleton<IAuditService, AuditService>();
+        services.AddProcurementFlowsExternalTasks();
         services.TryAddTransient<TimerJob>();
         services.TryAddTransient<ServiceTaskJob>();
 
