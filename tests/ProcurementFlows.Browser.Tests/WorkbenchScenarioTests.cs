@@ -184,14 +184,25 @@ public sealed class WorkbenchScenarioTests(WorkbenchServer server, BrowserFixtur
 
             await Assertions.Expect(page.Locator("#by-group svg.chart")).ToBeVisibleAsync();
             await supervisor.ScreenshotAsync("supervisor");
-            page.Dialog += async (_, dialog) => await dialog.AcceptAsync("olav");
+            // The picker offers the task's candidate group (compliance-officers); choose with the keyboard.
             await row.Locator("[data-action='reassign']").ClickAsync();
-            await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("olav");
+            var dialog = page.Locator("#reassign-dialog");
+            await Assertions.Expect(dialog).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#reassign-dialog-input")).ToBeFocusedAsync();
+            await page.Keyboard.TypeAsync("ingr");
+            await Assertions.Expect(dialog.Locator("[role='option']")).ToHaveCountAsync(1);
+            await Assertions.Expect(dialog.Locator("[role='option']").First).ToHaveAttributeAsync("data-user-name", "ingrid");
+            await supervisor.ScreenshotAsync("supervisor-reassign-picker");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(dialog.Locator("[role='option'][aria-selected='true']")).ToHaveAttributeAsync("data-user-name", "ingrid");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(dialog).ToHaveCountAsync(0);
+            await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("ingrid");
             supervisor.AssertNoConsoleErrors();
         }
 
         await using var officer = await browser.OpenAsync(server.BaseAddress, Viewport.Tablet);
-        await SignIn.AsAsync(officer, "olav", "/inbox");
+        await SignIn.AsAsync(officer, "ingrid", "/inbox");
         var mine = TaskRow(officer.Page, businessKey, "Review supplier findings");
         await mine.WaitForAsync();
         await Assertions.Expect(mine.Locator(".badge:text('Escalated')")).ToBeVisibleAsync();

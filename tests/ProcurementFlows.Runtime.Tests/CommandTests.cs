@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ProcurementFlows.Engine;
 using ProcurementFlows.Runtime.Tests.Infrastructure;
 
@@ -106,6 +107,35 @@ public sealed class CommandTests(RuntimeFixture fixture) : IClassFixture<Runtime
         Assert.True(ex.IsRetryable);
         Assert.Equal((instance.Version, claimed.Version), (ex.ExpectedVersion!.Value, ex.ActualVersion!.Value));
         Assert.Equal("open", (await Runtime.Queries.GetTaskAsync(taskId))!.Status);
+    }
+
+    [Fact]
+    public async Task Losing_the_race_after_loading_aborts_the_whole_batched_write_with_a_conflict()
+    {
+        var (instance, taskId) = await StartSingleTaskAsync();
+        var processor = Runtime.Host.Services.GetRequiredService<Commands.CommandProcessor>();
+        var database = Runtime.Host.Services.GetRequiredService<Storage.RuntimeDatabase>();
+        Commands.InstanceRow stale;
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            stale = (await Commands.InstanceRow.LoadAsync(connection, instance.InstanceId, CancellationToken.None))!;
+        }
+
+        // Another command moves the instance on between our load and our write.
+        var claimed = await Runtime.Commands.ClaimTaskAsync(taskId, Officer);
+        var historyBefore = await Runtime.ScalarAsync("SELECT count(*) FROM pf.history WHERE instance_id = $1", instance.InstanceId);
+
+        var ex = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => processor.RunAsync(
+            unit => processor.ExecuteAsync(unit, stale, (_, _) => new CompleteUserTask(taskId, Officer.UserId, Officer.Groups, null), null, CancellationToken.None),
+            retryOnConflict: false,
+            CancellationToken.None));
+
+        Assert.Equal(instance.InstanceId, ex.InstanceId);
+        Assert.True(ex.IsRetryable);
+        Assert.Equal("open", (await Runtime.Queries.GetTaskAsync(taskId))!.Status);
+        Assert.Equal(claimed.Version, (await Runtime.Queries.GetInstanceAsync(instance.InstanceId))!.Instance.Version);
+        Assert.Equal(historyBefore, await Runtime.ScalarAsync("SELECT count(*) FROM pf.history WHERE instance_id = $1", instance.InstanceId));
+        Assert.True((await Runtime.Audit.VerifyAsync(instance.InstanceId)).IsValid);
     }
 
     [Fact]

@@ -36,12 +36,12 @@ public sealed class OcdsApiTests(ServerFactory server) : IClassFixture<ServerFac
         mainProcurementCategory = "goods",
     };
 
-    private async Task<string> StartCase(string key, object variables)
+    private async Task<string> StartCase(string key, object variables, string? businessKey = null)
     {
         using var dana = await server.ClientFor("dana");
         await Rest.Deploy(dana, ($"{key}.bpmn", Planning(key)));
         using var olav = await server.ClientFor("olav");
-        var outcome = await Rest.Json(await Rest.Post(olav, "/api/instances", new { processKey = key, businessKey = "PF-" + key, variables }), HttpStatusCode.Created);
+        var outcome = await Rest.Json(await Rest.Post(olav, "/api/instances", new { processKey = key, businessKey = businessKey ?? "PF-" + key, variables }), HttpStatusCode.Created);
         return outcome.GetProperty("instanceId").GetString()!;
     }
 
@@ -61,10 +61,13 @@ public sealed class OcdsApiTests(ServerFactory server) : IClassFixture<ServerFac
         Assert.Equal("planning", release.GetProperty("tag")[0].GetString());
         Assert.EndsWith("-PF-" + key, release.GetProperty("ocid").GetString(), StringComparison.Ordinal);
         Assert.Equal("planned", release.GetProperty("tender").GetProperty("status").GetString());
+
+        var detail = await Rest.Get(olav, $"/api/instances/{id}");
+        Assert.True(detail.GetProperty("ocdsAvailable").GetBoolean());
     }
 
     [Fact]
-    public async Task A_case_before_planning_is_422_and_an_unknown_case_is_404()
+    public async Task A_case_before_planning_is_422_and_not_ocds_available_and_an_unknown_case_is_404()
     {
         using var dana = await server.ClientFor("dana");
         var key = $"noocds-{Guid.NewGuid():N}"[..20];
@@ -72,9 +75,12 @@ public sealed class OcdsApiTests(ServerFactory server) : IClassFixture<ServerFac
         using var olav = await server.ClientFor("olav");
         var outcome = await Rest.Json(await Rest.Post(olav, "/api/instances", new { processKey = key, businessKey = "PF-" + key }), HttpStatusCode.Created);
 
-        using var early = await olav.GetAsync($"/api/instances/{outcome.GetProperty("instanceId").GetString()}/ocds");
+        var id = outcome.GetProperty("instanceId").GetString();
+        using var early = await olav.GetAsync($"/api/instances/{id}/ocds");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
         Assert.Contains("ocds.nothing-to-publish", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var detail = await Rest.Get(olav, $"/api/instances/{id}");
+        Assert.False(detail.GetProperty("ocdsAvailable").GetBoolean());
 
         using var missing = await olav.GetAsync($"/api/instances/{Guid.NewGuid()}/ocds");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -82,5 +88,20 @@ public sealed class OcdsApiTests(ServerFactory server) : IClassFixture<ServerFac
         using var anonymous = server.Anonymous();
         using var unauthorised = await anonymous.GetAsync($"/api/instances/{Guid.NewGuid()}/ocds");
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_case_whose_business_key_cannot_form_an_ocid_is_422_and_not_ocds_available()
+    {
+        var key = $"ocdsbk-{Guid.NewGuid():N}"[..20];
+        var id = await StartCase(key, Requirement, businessKey: "case 7/2025");
+        using var olav = await server.ClientFor("olav");
+
+        using var response = await olav.GetAsync($"/api/instances/{id}/ocds");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("ocds.invalid-case", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var detail = await Rest.Get(olav, $"/api/instances/{id}");
+        Assert.False(detail.GetProperty("ocdsAvailable").GetBoolean());
     }
 }

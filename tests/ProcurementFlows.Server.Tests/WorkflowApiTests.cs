@@ -4,7 +4,7 @@ using ProcurementFlows.Server.Tests.Infrastructure;
 namespace ProcurementFlows.Server.Tests;
 
 /// <summary>Definitions, instances, tasks, messages and supervision through the API, on a real runtime and PostgreSQL.</summary>
-public sealed class WorkflowApiTests(ServerFactory server) : IClassFixture<ServerFactory>
+public sealed partial class WorkflowApiTests(ServerFactory server) : IClassFixture<ServerFactory>
 {
     private static string NewKey(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
 

@@ -165,6 +165,13 @@ public sealed record InboxQuery
     public bool Overdue { get; init; }
     /// <summary>Only escalated tasks (escalation level above 0).</summary>
     public bool Escalated { get; init; }
+    /// <summary>
+    /// Free text: only tasks whose name, process key, process name or business key contains it, or whose instance has one of
+    /// <see cref="TextVariables"/> containing it (case-insensitive substring, no wildcards).
+    /// </summary>
+    public string? Text { get; init; }
+    /// <summary>Instance variables that <see cref="Text"/> also searches, e.g. a case title (none by default).</summary>
+    public IReadOnlyList<string> TextVariables { get; init; } = [];
     /// <summary>Sort key.</summary>
     public TaskSort Sort { get; init; } = TaskSort.Created;
     /// <summary>Descending order.</summary>

@@ -50,11 +50,16 @@ internal sealed class CommandProcessor(
                     if (!commit)
                     {
                         // Dry run: everything was checked and written, and is now thrown away.
-                        await transaction.RollbackAsync(cancellationToken);
+                        await unit.RollbackAsync(cancellationToken);
                         return result;
                     }
 
-                    await transaction.CommitAsync(cancellationToken);
+                    await unit.CommitAsync(cancellationToken);
+                }
+                catch (PostgresException ex) when (ex.SqlState == Schema.ConcurrentChangeSqlState)
+                {
+                    // The optimistic version check of a queued instance UPDATE found another command first.
+                    throw new ConcurrencyConflictException(ex.MessageText, null, null);
                 }
                 catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation)
                 {
@@ -92,8 +97,22 @@ internal sealed class CommandProcessor(
         bool notifyParent = true,
         int? targetVersion = null)
     {
-        var row = await InstanceRow.LoadAsync(unit.Connection, instanceId, cancellationToken)
+        var row = await LoadAsync(unit, instanceId, cancellationToken)
             ?? throw new NotFoundException("instance.not-found", $"Process instance '{instanceId}' does not exist.");
+        return await ExecuteAsync(unit, row, buildCommand, expectedVersion, cancellationToken, notifyParent, targetVersion);
+    }
+
+    /// <summary>Runs a command against an instance row loaded in this unit of work (e.g. joined with its task or timer).</summary>
+    public async Task<InstanceOutcome> ExecuteAsync(
+        UnitOfWork unit,
+        InstanceRow row,
+        Func<ProcessInstanceState, InstanceRow, EngineCommand> buildCommand,
+        long? expectedVersion,
+        CancellationToken cancellationToken,
+        bool notifyParent = true,
+        int? targetVersion = null)
+    {
+        var instanceId = row.Id;
         if (expectedVersion is not null && expectedVersion != row.Version)
         {
             throw new ConcurrencyConflictException(instanceId, expectedVersion, row.Version);
@@ -102,20 +121,27 @@ internal sealed class CommandProcessor(
         var process = await definitions.GetAsync(row.DefinitionKey, row.DefinitionVersion, unit.Connection, cancellationToken);
         var state = ProcessStateSerializer.Deserialize(row.StateJson);
         var command = buildCommand(state, row);
-        await MarkCommandRowsAsync(unit, command, cancellationToken);
+        MarkCommandRows(unit, command);
         var result = engine.Execute(process, state, command);
         return await PersistAsync(unit, row, row.DefinitionKey, targetVersion ?? row.DefinitionVersion, command, result, notifyParent, cancellationToken);
     }
 
-    private async Task MarkCommandRowsAsync(UnitOfWork unit, EngineCommand command, CancellationToken cancellationToken)
+    /// <summary>Loads an instance row after sending the writes queued so far (an earlier command of this unit may have changed it).</summary>
+    private static async Task<InstanceRow?> LoadAsync(UnitOfWork unit, string instanceId, CancellationToken cancellationToken)
+    {
+        await unit.FlushAsync(cancellationToken);
+        return await InstanceRow.LoadAsync(unit.Connection, instanceId, cancellationToken);
+    }
+
+    private void MarkCommandRows(UnitOfWork unit, EngineCommand command)
     {
         var now = clock.GetUtcNow();
         (string Sql, string Id)? mark = command switch
         {
-            FireTimer fire => ("UPDATE pf.timers SET status = 'fired', closed_at = @now WHERE id = @id AND status = 'pending'", fire.TimerId),
-            CompleteServiceTask done => ("UPDATE pf.service_jobs SET status = 'completed', lock_owner = NULL, lock_expires_at = NULL, updated_at = @now WHERE id = @id", done.JobId),
-            ThrowServiceTaskError error => ("UPDATE pf.service_jobs SET status = 'completed', lock_owner = NULL, lock_expires_at = NULL, updated_at = @now WHERE id = @id", error.JobId),
-            FailServiceTask failed => ("UPDATE pf.service_jobs SET status = 'failed', attempts = attempts + 1, lock_owner = NULL, lock_expires_at = NULL, updated_at = @now WHERE id = @id", failed.JobId),
+            FireTimer fire => ("UPDATE pf.timers SET status = 'fired', closed_at = $2 WHERE id = $1 AND status = 'pending'", fire.TimerId),
+            CompleteServiceTask done => ("UPDATE pf.service_jobs SET status = 'completed', lock_owner = NULL, lock_expires_at = NULL, updated_at = $2 WHERE id = $1", done.JobId),
+            ThrowServiceTaskError error => ("UPDATE pf.service_jobs SET status = 'completed', lock_owner = NULL, lock_expires_at = NULL, updated_at = $2 WHERE id = $1", error.JobId),
+            FailServiceTask failed => ("UPDATE pf.service_jobs SET status = 'failed', attempts = attempts + 1, lock_owner = NULL, lock_expires_at = NULL, updated_at = $2 WHERE id = $1", failed.JobId),
             _ => null,
         };
         if (mark is null)
@@ -123,10 +149,7 @@ internal sealed class CommandProcessor(
             return;
         }
 
-        await using var sql = new NpgsqlCommand(mark.Value.Sql, unit.Connection);
-        sql.Parameters.AddWithValue("id", mark.Value.Id);
-        sql.Parameters.AddWithValue("now", now);
-        await sql.ExecuteNonQueryAsync(cancellationToken);
+        Add(unit, mark.Value.Sql, mark.Value.Id, now);
     }
 
     private async Task<InstanceOutcome> PersistAsync(
@@ -177,63 +200,34 @@ internal sealed class CommandProcessor(
         if (row is null)
         {
             newVersion = 1;
-            await using var insert = new NpgsqlCommand("""
+            Add(unit, """
                 INSERT INTO pf.instances (id, definition_key, definition_version, business_key, status, started_by, started_at, ended_at, updated_at,
                                           parent_instance_id, current_activities, state, version, history_sequence, history_hash)
-                VALUES (@id, @key, @ver, @bk, @status, @by, @started, @ended, @now, @parent, @active, @state::jsonb, 1, @seq, @hash)
-                """, unit.Connection);
-            insert.Parameters.AddWithValue("id", state.InstanceId);
-            insert.Parameters.AddWithValue("key", key);
-            insert.Parameters.AddWithValue("ver", version);
-            insert.Parameters.Add(Text("bk", state.BusinessKey));
-            insert.Parameters.AddWithValue("status", status);
-            insert.Parameters.Add(Text("by", state.StartedBy));
-            insert.Parameters.AddWithValue("started", state.StartedAt);
-            insert.Parameters.Add(Timestamp("ended", state.EndedAt));
-            insert.Parameters.AddWithValue("now", now);
-            insert.Parameters.Add(Text("parent", state.Parent?.ParentInstanceId));
-            insert.Parameters.AddWithValue("active", active);
-            insert.Parameters.AddWithValue("state", stateJson);
-            insert.Parameters.AddWithValue("seq", sequence);
-            insert.Parameters.AddWithValue("hash", hash);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14)
+                """,
+                state.InstanceId, key, version, Str(state.BusinessKey), status, Str(state.StartedBy), state.StartedAt.ToUniversalTime(), Ts(state.EndedAt), now,
+                Str(state.Parent?.ParentInstanceId), active, Jsonb(stateJson), sequence, hash);
         }
         else
         {
             newVersion = row.Version + 1;
-            await using var update = new NpgsqlCommand("""
-                UPDATE pf.instances SET state = @state::jsonb, version = version + 1, status = @status, ended_at = @ended, updated_at = @now,
-                       current_activities = @active, history_sequence = @seq, history_hash = @hash, definition_version = @ver
-                WHERE id = @id AND version = @expected
-                """, unit.Connection);
-            update.Parameters.AddWithValue("state", stateJson);
-            update.Parameters.AddWithValue("status", status);
-            update.Parameters.Add(Timestamp("ended", state.EndedAt));
-            update.Parameters.AddWithValue("now", now);
-            update.Parameters.AddWithValue("active", active);
-            update.Parameters.AddWithValue("seq", sequence);
-            update.Parameters.AddWithValue("hash", hash);
-            update.Parameters.AddWithValue("ver", version);
-            update.Parameters.AddWithValue("id", row.Id);
-            update.Parameters.AddWithValue("expected", row.Version);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                throw new ConcurrencyConflictException(row.Id, row.Version, null);
-            }
+            // Queued with the effect rows and sent with the COMMIT: the version check raises (SQLSTATE
+            // PF409, see Schema) instead of returning a row count, so a lost race aborts the whole batch.
+            Add(unit, """
+                WITH updated AS (
+                    UPDATE pf.instances SET state = $1, version = version + 1, status = $2, ended_at = $3, updated_at = $4,
+                           current_activities = $5, history_sequence = $6, history_hash = $7, definition_version = $8
+                    WHERE id = $9 AND version = $10
+                    RETURNING 1)
+                SELECT pf.require_version_match((SELECT count(*) FROM updated), $9, $10)
+                """,
+                Jsonb(stateJson), status, Ts(state.EndedAt), now, active, sequence, hash, version, row.Id, row.Version);
         }
 
-        await using (var batch = new NpgsqlBatch(unit.Connection))
+        AddEffectRows(unit, state, key, now, result.Effects);
+        if (history.Count > 0)
         {
-            AddEffectRows(batch, unit, state, key, now, result.Effects);
-            if (history.Count > 0)
-            {
-                AddHistoryRows(batch, state.InstanceId, history);
-            }
-
-            if (batch.BatchCommands.Count > 0)
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
+            AddHistoryRows(unit, state.InstanceId, history);
         }
 
         var outcome = new InstanceOutcome(state.InstanceId, key, version, status, newVersion, openTasks);
@@ -241,7 +235,7 @@ internal sealed class CommandProcessor(
         return outcome;
     }
 
-    private void AddEffectRows(NpgsqlBatch batch, UnitOfWork unit, ProcessInstanceState state, string key, DateTimeOffset now, IReadOnlyList<EngineEffect> effects)
+    private static void AddEffectRows(UnitOfWork unit, ProcessInstanceState state, string key, DateTimeOffset now, IReadOnlyList<EngineEffect> effects)
     {
         var instanceId = state.InstanceId;
         foreach (var effect in effects)
@@ -249,7 +243,7 @@ internal sealed class CommandProcessor(
             switch (effect)
             {
                 case UserTaskCreated created:
-                    Add(batch, """
+                    Add(unit, """
                         INSERT INTO pf.tasks (id, instance_id, definition_key, business_key, activity_id, name, form_key, assignee, owner, candidate_users, candidate_groups,
                                               due_at, follow_up_at, priority, status, claimed_by, escalation_level, created_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
@@ -260,7 +254,7 @@ internal sealed class CommandProcessor(
                         created.Task.EscalationLevel, created.Task.CreatedAt);
                     break;
                 case UserTaskUpdated updated:
-                    Add(batch, """
+                    Add(unit, """
                         UPDATE pf.tasks SET name = $2, form_key = $3, assignee = $4, owner = $5, candidate_users = $6, candidate_groups = $7, due_at = $8,
                                follow_up_at = $9, priority = $10, status = $11, claimed_by = $12, escalation_level = GREATEST(escalation_level, $13)
                         WHERE id = $1
@@ -270,15 +264,15 @@ internal sealed class CommandProcessor(
                         updated.Task.Priority, TaskStatus(updated.Task.Status), Str(updated.Task.ClaimedBy), updated.Task.EscalationLevel);
                     break;
                 case UserTaskClosed closed:
-                    Add(batch, "UPDATE pf.tasks SET status = $2, closed_at = $3, closed_by = $4, close_reason = $5 WHERE id = $1",
+                    Add(unit, "UPDATE pf.tasks SET status = $2, closed_at = $3, closed_by = $4, close_reason = $5 WHERE id = $1",
                         closed.TaskId, closed.Reason == TaskCloseReason.Completed ? "completed" : "cancelled", now, Str(closed.UserId), closed.Reason.ToString());
                     break;
                 case UserTaskEscalated escalated:
-                    Add(batch, "UPDATE pf.tasks SET escalation_level = GREATEST(escalation_level, $2), escalation_code = $3, escalated_at = $4 WHERE id = $1",
+                    Add(unit, "UPDATE pf.tasks SET escalation_level = GREATEST(escalation_level, $2), escalation_code = $3, escalated_at = $4 WHERE id = $1",
                         escalated.TaskId, escalated.Level, Str(escalated.EscalationCode), now);
                     break;
                 case TimerScheduled timer:
-                    Add(batch, """
+                    Add(unit, """
                         INSERT INTO pf.timers (id, instance_id, activity_id, due_at, status, created_at) VALUES ($1, $2, $3, $4, 'pending', $5)
                         ON CONFLICT (id) DO UPDATE SET due_at = EXCLUDED.due_at, status = 'pending', hangfire_job_id = NULL, closed_at = NULL
                         """,
@@ -286,12 +280,12 @@ internal sealed class CommandProcessor(
                     unit.TimersToSchedule.Add((timer.TimerId, instanceId, timer.DueAt));
                     break;
                 case TimerCancelled cancelled:
-                    Add(batch, "UPDATE pf.timers SET status = 'cancelled', closed_at = $2 WHERE id = $1 AND status = 'pending'", cancelled.TimerId, now);
+                    Add(unit, "UPDATE pf.timers SET status = 'cancelled', closed_at = $2 WHERE id = $1 AND status = 'pending'", cancelled.TimerId, now);
                     unit.TimersToUnschedule.Add(cancelled.TimerId);
                     unit.TimersToSchedule.RemoveAll(t => t.TimerId == cancelled.TimerId);
                     break;
                 case ServiceTaskDispatched dispatched:
-                    Add(batch, """
+                    Add(unit, """
                         INSERT INTO pf.service_jobs (id, instance_id, activity_id, topic, input, status, retries_left, due_at, created_at, updated_at)
                         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, $7)
                         ON CONFLICT (id) DO UPDATE SET status = 'pending', retries_left = EXCLUDED.retries_left, due_at = EXCLUDED.due_at, input = EXCLUDED.input,
@@ -301,7 +295,7 @@ internal sealed class CommandProcessor(
                     unit.JobsToRun.Add((dispatched.JobId, dispatched.Topic, now));
                     break;
                 case ServiceTaskRetryScheduled retry:
-                    Add(batch, """
+                    Add(unit, """
                         UPDATE pf.service_jobs SET status = 'pending', due_at = $2, retries_left = $3, last_error = $4, hangfire_job_id = NULL,
                                lock_owner = NULL, lock_expires_at = NULL, updated_at = $5
                         WHERE id = $1
@@ -310,22 +304,22 @@ internal sealed class CommandProcessor(
                     unit.JobsToRun.Add((retry.JobId, state.ServiceJobs.FirstOrDefault(j => j.Id == retry.JobId)?.Topic ?? "", retry.DueAt));
                     break;
                 case ServiceTaskCancelled jobCancelled:
-                    Add(batch, "UPDATE pf.service_jobs SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND status IN ('pending', 'incident', 'failed')", jobCancelled.JobId, now);
+                    Add(unit, "UPDATE pf.service_jobs SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND status IN ('pending', 'incident', 'failed')", jobCancelled.JobId, now);
                     unit.JobsToUnschedule.Add(jobCancelled.JobId);
                     unit.JobsToRun.RemoveAll(j => j.JobId == jobCancelled.JobId);
                     break;
                 case MessageSubscriptionOpened opened:
-                    Add(batch, """
+                    Add(unit, """
                         INSERT INTO pf.message_subscriptions (id, instance_id, message_name, correlation_key, activity_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
                         ON CONFLICT (id) DO NOTHING
                         """,
                         opened.SubscriptionId, instanceId, opened.MessageName, Str(opened.CorrelationKey), opened.ActivityId, now);
                     break;
                 case MessageSubscriptionClosed closedSubscription:
-                    Add(batch, "DELETE FROM pf.message_subscriptions WHERE id = $1", closedSubscription.SubscriptionId);
+                    Add(unit, "DELETE FROM pf.message_subscriptions WHERE id = $1", closedSubscription.SubscriptionId);
                     break;
                 case IncidentRaised incident:
-                    Add(batch, """
+                    Add(unit, """
                         INSERT INTO pf.incidents (id, instance_id, definition_key, activity_id, type, message, job_id, status, created_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)
                         ON CONFLICT (id) DO UPDATE SET status = 'open', message = EXCLUDED.message, resolved_at = NULL
@@ -333,13 +327,13 @@ internal sealed class CommandProcessor(
                         incident.IncidentId, instanceId, key, incident.ActivityId, incident.Type, incident.Message, Str(incident.JobId), now);
                     if (incident.JobId is not null)
                     {
-                        Add(batch, "UPDATE pf.service_jobs SET status = 'incident', updated_at = $2 WHERE id = $1", incident.JobId, now);
+                        Add(unit, "UPDATE pf.service_jobs SET status = 'incident', updated_at = $2 WHERE id = $1", incident.JobId, now);
                         unit.JobsToRun.RemoveAll(j => j.JobId == incident.JobId);
                     }
 
                     break;
                 case IncidentResolved resolved:
-                    Add(batch, "UPDATE pf.incidents SET status = 'resolved', resolved_at = $2 WHERE id = $1", resolved.IncidentId, now);
+                    Add(unit, "UPDATE pf.incidents SET status = 'resolved', resolved_at = $2 WHERE id = $1", resolved.IncidentId, now);
                     break;
                 default:
                     break;
@@ -349,14 +343,14 @@ internal sealed class CommandProcessor(
         if (state.Status != InstanceStatus.Active)
         {
             // Nothing of an ended instance may stay pending (the engine cancels them; this is the safety net).
-            Add(batch, "UPDATE pf.timers SET status = 'cancelled', closed_at = $2 WHERE instance_id = $1 AND status = 'pending'", instanceId, now);
-            Add(batch, "UPDATE pf.service_jobs SET status = 'cancelled', updated_at = $2 WHERE instance_id = $1 AND status IN ('pending', 'failed')", instanceId, now);
-            Add(batch, "UPDATE pf.tasks SET status = 'cancelled', closed_at = $2, close_reason = 'InstanceEnded' WHERE instance_id = $1 AND status IN ('open', 'delegated')", instanceId, now);
-            Add(batch, "DELETE FROM pf.message_subscriptions WHERE instance_id = $1", instanceId);
+            Add(unit, "UPDATE pf.timers SET status = 'cancelled', closed_at = $2 WHERE instance_id = $1 AND status = 'pending'", instanceId, now);
+            Add(unit, "UPDATE pf.service_jobs SET status = 'cancelled', updated_at = $2 WHERE instance_id = $1 AND status IN ('pending', 'failed')", instanceId, now);
+            Add(unit, "UPDATE pf.tasks SET status = 'cancelled', closed_at = $2, close_reason = 'InstanceEnded' WHERE instance_id = $1 AND status IN ('open', 'delegated')", instanceId, now);
+            Add(unit, "DELETE FROM pf.message_subscriptions WHERE instance_id = $1", instanceId);
         }
     }
 
-    private static void AddHistoryRows(NpgsqlBatch batch, string instanceId, List<(long Sequence, HistoryEntry Entry, string Canonical, string PrevHash, string Hash)> history)
+    private static void AddHistoryRows(UnitOfWork unit, string instanceId, List<(long Sequence, HistoryEntry Entry, string Canonical, string PrevHash, string Hash)> history)
     {
         var command = new NpgsqlBatchCommand("""
             INSERT INTO pf.history (instance_id, sequence, type, activity_id, user_id, occurred_at, entry, prev_hash, hash)
@@ -371,7 +365,7 @@ internal sealed class CommandProcessor(
         command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Canonical).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.PrevHash).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = history.Select(h => h.Hash).ToArray() });
-        batch.BatchCommands.Add(command);
+        unit.Write(command);
     }
 
     private async Task CascadeAsync(UnitOfWork unit, InstanceRow? row, ProcessInstanceState state, string key, IReadOnlyList<EngineEffect> effects, bool notifyParent, CancellationToken cancellationToken)
@@ -391,7 +385,7 @@ internal sealed class CommandProcessor(
                         cancellationToken);
                     break;
                 case ChildInstanceCancelRequested cancelChild:
-                    if (await InstanceRow.LoadAsync(unit.Connection, cancelChild.ChildInstanceId, cancellationToken) is { Status: "Active" })
+                    if (await LoadAsync(unit, cancelChild.ChildInstanceId, cancellationToken) is { Status: "Active" })
                     {
                         await ExecuteAsync(unit, cancelChild.ChildInstanceId, (_, _) => new CancelInstance("Parent activity cancelled", null), null, cancellationToken, notifyParent: false);
                     }
@@ -411,7 +405,7 @@ internal sealed class CommandProcessor(
             var error = effects.OfType<InstanceFailedWithError>().FirstOrDefault();
             var outcome = error is not null ? ChildOutcome.Error : state.Status == InstanceStatus.Cancelled ? ChildOutcome.Cancelled : ChildOutcome.Completed;
             var variables = state.Variables.ToDictionary(v => v.Key, v => v.Value?.DeepClone());
-            if (await InstanceRow.LoadAsync(unit.Connection, parent.ParentInstanceId, cancellationToken) is { Status: "Active" })
+            if (await LoadAsync(unit, parent.ParentInstanceId, cancellationToken) is { Status: "Active" })
             {
                 await ExecuteAsync(unit, parent.ParentInstanceId, (_, _) => new ChildInstanceEnded(state.InstanceId, outcome, error?.ErrorCode, variables), null, cancellationToken);
             }
@@ -421,6 +415,7 @@ internal sealed class CommandProcessor(
     /// <summary>A message thrown inside a process: delivered to the oldest waiting subscription, else to a message start event; else dropped (BPMN semantics).</summary>
     private async Task PublishAsync(UnitOfWork unit, MessagePublished message, CancellationToken cancellationToken)
     {
+        await unit.FlushAsync(cancellationToken);
         var subscription = await FindSubscriptionsAsync(unit.Connection, message.MessageName, message.CorrelationKey, 1, cancellationToken);
         if (subscription.Count > 0)
         {
@@ -478,7 +473,7 @@ internal sealed class CommandProcessor(
         return started;
     }
 
-    private static void Add(NpgsqlBatch batch, string sql, params object?[] values)
+    private static void Add(UnitOfWork unit, string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
@@ -486,8 +481,10 @@ internal sealed class CommandProcessor(
             command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
-        batch.BatchCommands.Add(command);
+        unit.Write(command);
     }
+
+    private static NpgsqlParameter Jsonb(string json) => new() { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb };
 
     private static NpgsqlParameter Str(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 

@@ -141,25 +141,18 @@ internal sealed class ProcessCommands(CommandProcessor processor, DefinitionCach
         return processor.RunAsync(
             async unit =>
             {
-                var (instanceId, status) = await TaskRowAsync(unit.Connection, taskId, cancellationToken)
+                // The task's status and its instance row in one round trip.
+                var (status, row) = await InstanceRow.LoadByTaskAsync(unit.Connection, taskId, cancellationToken)
                     ?? throw new NotFoundException("task.not-found", $"There is no task '{taskId}'.");
                 if (status is not ("open" or "delegated"))
                 {
                     throw new CommandRejectedException("task.not-active", $"Task '{taskId}' is already {status}.");
                 }
 
-                return await processor.ExecuteAsync(unit, instanceId, (_, _) => command(), expectedVersion, cancellationToken);
+                return await processor.ExecuteAsync(unit, row, (_, _) => command(), expectedVersion, cancellationToken);
             },
             retryOnConflict: false,
             cancellationToken);
-    }
-
-    private static async Task<(string InstanceId, string Status)?> TaskRowAsync(NpgsqlConnection connection, string taskId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT instance_id, status FROM pf.tasks WHERE id = @id", connection);
-        command.Parameters.AddWithValue("id", taskId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
     private static async Task<string?> LookupAsync(NpgsqlConnection connection, string sql, string id, CancellationToken cancellationToken)

@@ -27,7 +27,10 @@ internal sealed class RuntimeMaintenance(
 
     public Task<int> RunDueServiceJobsAsync(CancellationToken cancellationToken = default) => RunDueServiceJobsAsync(TimeSpan.Zero, cancellationToken);
 
-    /// <summary>Fires pending timers due at least <paramref name="grace"/> ago (repeats while firing makes more due).</summary>
+    /// <summary>
+    /// Fires pending timers due at least <paramref name="grace"/> ago, <see cref="ProcurementFlowsRuntimeOptions.TimerFiringParallelism"/>
+    /// at a time (repeats while firing makes more due).
+    /// </summary>
     public async Task<int> FireDueTimersAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         var fired = 0;
@@ -50,13 +53,18 @@ internal sealed class RuntimeMaintenance(
                 break;
             }
 
-            foreach (var (timerId, instanceId) in due)
-            {
-                if (await FireTimerAsync(instanceId, timerId, cancellationToken))
+            // Batch firing: several timers at once, one transaction each (a burst of timers falling due
+            // together is fired here when Hangfire's per-job bookkeeping falls behind).
+            await Parallel.ForEachAsync(
+                due,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.TimerFiringParallelism, CancellationToken = cancellationToken },
+                async (timer, token) =>
                 {
-                    fired++;
-                }
-            }
+                    if (await FireTimerAsync(timer.InstanceId, timer.TimerId, token))
+                    {
+                        Interlocked.Increment(ref fired);
+                    }
+                });
         }
 
         return fired;
@@ -65,41 +73,38 @@ internal sealed class RuntimeMaintenance(
     /// <summary>Fires one timer if its row is still pending and due; returns whether it fired.</summary>
     public async Task<bool> FireTimerAsync(string instanceId, string timerId, CancellationToken cancellationToken)
     {
-        DateTimeOffset dueAt;
-        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
-        await using (var command = new NpgsqlCommand("SELECT due_at FROM pf.timers WHERE id = @id AND status = 'pending'", connection))
-        {
-            command.Parameters.AddWithValue("id", timerId);
-            if (await command.ExecuteScalarAsync(cancellationToken) is not DateTime due)
+        // One unit of work: the pending timer joined with its instance row, the engine, the writes with the COMMIT.
+        var (fired, earlyDue) = await processor.RunAsync(
+            async unit =>
             {
-                return false; // fired, cancelled or unknown: duplicates are harmless
-            }
+                var loaded = await InstanceRow.LoadByPendingTimerAsync(unit.Connection, timerId, cancellationToken);
+                if (loaded is not var (dueAt, row))
+                {
+                    return (false, (DateTimeOffset?)null); // fired, cancelled or unknown: duplicates are harmless
+                }
 
-            dueAt = new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc));
-        }
+                if (dueAt > clock.GetUtcNow() + EarlyTolerance)
+                {
+                    return (false, dueAt);
+                }
 
-        if (dueAt > clock.GetUtcNow() + EarlyTolerance)
+                await processor.ExecuteAsync(unit, row, (_, _) => new FireTimer(timerId), null, cancellationToken);
+                return (true, null);
+            },
+            retryOnConflict: true,
+            cancellationToken);
+        if (earlyDue is { } due)
         {
             // Early (clock skew, or a timer moved by migration): schedule again for the real due time.
-            var jobId = client.Schedule<TimerJob>(job => job.FireAsync(instanceId, timerId, CancellationToken.None), dueAt);
+            var jobId = client.Schedule<TimerJob>(job => job.FireAsync(instanceId, timerId, CancellationToken.None), due);
             await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
             await using var update = new NpgsqlCommand("UPDATE pf.timers SET hangfire_job_id = @job WHERE id = @id AND status = 'pending'", connection);
             update.Parameters.AddWithValue("job", jobId);
             update.Parameters.AddWithValue("id", timerId);
             await update.ExecuteNonQueryAsync(cancellationToken);
-            return false;
         }
 
-        try
-        {
-            await processor.RunAsync(unit => processor.ExecuteAsync(unit, instanceId, (_, _) => new FireTimer(timerId), null, cancellationToken), retryOnConflict: true, cancellationToken);
-            return true;
-        }
-        catch (NotFoundException)
-        {
-            logger.LogWarning("Timer {TimerId} belongs to unknown instance {InstanceId}; ignored", timerId, instanceId);
-            return false;
-        }
+        return fired;
     }
 
     /// <summary>Runs pending service jobs with a local handler, due at least <paramref name="grace"/> ago and not leased.</summary>

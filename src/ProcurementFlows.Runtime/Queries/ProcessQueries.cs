@@ -78,6 +78,24 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
             where.Append(" AND t.escalation_level > 0");
         }
 
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            // strpos instead of LIKE: the text is matched literally, '%' and '_' included.
+            where.Append("""
+                 AND (strpos(lower(coalesce(t.name, '')), lower(@text)) > 0
+                  OR strpos(lower(t.definition_key), lower(@text)) > 0
+                  OR strpos(lower(coalesce(t.business_key, '')), lower(@text)) > 0
+                  OR EXISTS (SELECT 1 FROM pf.instances ti JOIN pf.definitions td ON td.key = ti.definition_key AND td.version = ti.definition_version
+                             WHERE ti.id = t.instance_id
+                               AND (strpos(lower(coalesce(td.name, '')), lower(@text)) > 0
+                                OR EXISTS (SELECT 1 FROM jsonb_array_elements(ti.state -> 'executions') te, unnest(@textVariables) tv
+                                           WHERE jsonb_typeof(te -> 'variables' -> tv) = 'string'
+                                             AND strpos(lower(te -> 'variables' ->> tv), lower(@text)) > 0))))
+                """);
+            parameters.Add(new NpgsqlParameter("text", query.Text.Trim()));
+            parameters.Add(new NpgsqlParameter("textVariables", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.TextVariables.ToArray() });
+        }
+
         var direction = query.Descending ? "DESC" : "ASC";
         var nulls = query.Descending ? "NULLS LAST" : "NULLS LAST";
         var order = query.Sort switch

@@ -51,7 +51,16 @@ internal sealed class RuntimeDatabase : IAsyncDisposable
             MaxPoolSize = _options.MaxPoolSize,
             Enlist = false,
         };
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
+        // The runtime's own pool: its statements are few and repeated, so they are prepared automatically,
+        // and its code leaves no session state behind, so a returned connection needs no reset round trip.
+        // Hangfire gets the plain connection string (it manages its connections itself).
+        var own = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            MaxAutoPrepare = 100,
+            AutoPrepareMinUsages = 3,
+            NoResetOnClose = true,
+        };
+        var dataSource = new NpgsqlDataSourceBuilder(own.ConnectionString)
             .UseLoggerFactory(_loggerFactory)
             .Build();
         await SchemaMigrator.MigrateAsync(dataSource, _loggerFactory.CreateLogger(typeof(SchemaMigrator)));

@@ -8,6 +8,12 @@ internal static class Schema
 {
     public const string Name = "pf";
 
+    /// <summary>
+    /// SQLSTATE raised by <c>pf.require_version_match</c> when an instance UPDATE found no row with the
+    /// expected version (another command changed the instance first); the message text is the instance id.
+    /// </summary>
+    public const string ConcurrentChangeSqlState = "PF409";
+
     public static readonly IReadOnlyList<(int Version, string Description, string Sql)> Migrations =
     [
         (1, "initial schema", """
@@ -176,6 +182,20 @@ internal static class Schema
                 PRIMARY KEY (instance_id, sequence)
             );
             CREATE INDEX history_occurred ON pf.history (occurred_at);
+            """),
+        (2, "optimistic version check usable inside a statement batch", """
+            -- The command loop sends its instance UPDATE, effect rows, history and COMMIT in one round trip;
+            -- a version mismatch must therefore abort the batch instead of returning a row count.
+            CREATE FUNCTION pf.require_version_match(updated bigint, instance_id text, expected_version bigint) RETURNS void
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF updated <> 1 THEN
+                    -- The message text is exactly the instance id (read by the runtime; Npgsql redacts DETAIL).
+                    RAISE EXCEPTION USING ERRCODE = 'PF409', MESSAGE = instance_id,
+                        HINT = format('instance changed concurrently: expected version %s', expected_version);
+                END IF;
+            END
+            $$;
             """),
     ];
 }

@@ -28,6 +28,7 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton<LocalTokenService>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<CurrentUserReader>();
+        services.AddSingleton<IUserDirectory, UserDirectory>();
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SelectScheme)
@@ -90,6 +91,19 @@ public static class IdentityServiceCollectionExtensions
         return Task.CompletedTask;
     }
 
+    private static Task ObserveUser(TokenValidatedContext context)
+    {
+        // A token without a user name is left to the endpoints, which refuse it; the directory lists named users only.
+        if (context.Principal is { } principal && principal.Identities.FirstOrDefault(i => i.IsAuthenticated) is { } identity
+            && (identity.Name ?? identity.FindFirst("sub")?.Value) is not null)
+        {
+            var services = context.HttpContext.RequestServices;
+            services.GetRequiredService<IUserDirectory>().Observe(services.GetRequiredService<CurrentUserReader>().Read(principal));
+        }
+
+        return Task.CompletedTask;
+    }
+
     internal static bool IsApiPath(PathString path) =>
         path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/engine-rest", StringComparison.OrdinalIgnoreCase)
@@ -110,6 +124,8 @@ public static class IdentityServiceCollectionExtensions
                 NameClaimType = identity.Oidc.NameClaimType,
                 RoleClaimType = identity.Oidc.RoleClaimType,
             };
+            // The pickers' directory under OIDC: whoever presented a valid token.
+            jwt.Events = new JwtBearerEvents { OnTokenValidated = ObserveUser };
             return;
         }
 

@@ -57,6 +57,8 @@ export class Router {
       const anchor = (event.target as Element | null)?.closest?.('a');
       if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
       const url = new URL(anchor.href, location.href);
+      // In-page anchors (the skip link) keep the browser's own behaviour: scroll and move focus.
+      if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
       if (url.origin !== location.origin || /^\/(api|account|hangfire|scalar|openapi|healthz|readyz)(\/|$)/.test(url.pathname) || url.pathname.endsWith('.html')) return;
       event.preventDefault();
       this.go(url.pathname + url.search);

@@ -13,7 +13,10 @@ namespace ProcurementFlows.Runtime.Benchmarks;
 /// Suite <c>runtime</c>: pgbench (TPC-B and -N) as the baseline on the same private cluster, then the
 /// runtime's instance starts/s, task completions/s, 10,000 simultaneous timers, and complete-task
 /// latency with many active instances. Options: <c>--active N</c> (default 100000), <c>--clients N</c>
-/// (default 8), <c>--seconds N</c> for pgbench (default 15), <c>--fast</c> (fsync off).
+/// (default 8), <c>--seconds N</c> for pgbench (default 15), <c>--measured N</c> starts and completions
+/// (default 3000), <c>--timers N</c> (default 10000), <c>--only pgbench,cpu,throughput,latency,timers</c>
+/// (default all), <c>--fast</c> (fsync off), <c>--hangfire-sync</c> (Hangfire commits wait for the WAL flush),
+/// <c>--scheduler-parallelism N</c>.
 /// </summary>
 public static class RuntimeBenchmark
 {
@@ -22,22 +25,39 @@ public static class RuntimeBenchmark
         var active = Option(args, "--active", 100_000);
         var clients = Option(args, "--clients", 8);
         var seconds = Option(args, "--seconds", 15);
+        var measured = Option(args, "--measured", 3000);
+        var timers = Option(args, "--timers", 10_000);
         var fast = args.Contains("--fast");
+        HangfireSync = args.Contains("--hangfire-sync");
+        SchedulerParallelism = Option(args, "--scheduler-parallelism", new ProcurementFlowsRuntimeOptions().SchedulerParallelism);
+        var only = OptionText(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        bool Part(string name) => only is null || only.Contains(name);
         var root = Path.Combine(Path.GetTempPath(), $"pf-bench-{Environment.ProcessId}");
         var rows = new List<(string Metric, string Value, string Note)>();
+        Console.WriteLine($"load average before: {LoadAverage()}");
         try
         {
             await using var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { RootDirectory = root, Database = "bench", Durable = !fast, MaxConnections = 200 });
             Console.WriteLine($"cluster: {cluster.BinDirectory}, port {cluster.Port}, durable={!fast}, cores={Environment.ProcessorCount}");
 
-            await cluster.EnsureDatabaseAsync("pgbench");
-            var tpcb = await PgBenchAsync(cluster, clients, seconds, simple: false);
-            var simple = await PgBenchAsync(cluster, clients, seconds, simple: true);
-            rows.Add(("pgbench TPC-B (tps)", F(tpcb), $"-c {clients} -j 2 -T {seconds}, scale 10"));
-            rows.Add(("pgbench -N (tps)", F(simple), "simple-update"));
-
-            await using (var host = await StartRuntimeAsync(cluster.ConnectionString, background: false))
+            var tpcb = double.NaN;
+            if (Part("pgbench"))
             {
+                await cluster.EnsureDatabaseAsync("pgbench");
+                tpcb = await PgBenchAsync(cluster, clients, seconds, simple: false);
+                var simple = await PgBenchAsync(cluster, clients, seconds, simple: true);
+                rows.Add(("pgbench TPC-B (tps)", F(tpcb), $"-c {clients} -j 2 -T {seconds}, scale 10"));
+                rows.Add(("pgbench -N (tps)", F(simple), "simple-update"));
+            }
+
+            if (Part("cpu"))
+            {
+                rows.AddRange(CpuProfile(measured));
+            }
+
+            if (Part("throughput") || Part("latency"))
+            {
+                await using var host = await StartRuntimeAsync(cluster.ConnectionString, background: false);
                 var commands = host.Services.GetRequiredService<IProcessCommands>();
                 var deployments = host.Services.GetRequiredService<IDeploymentService>();
                 await deployments.DeployAsync(new DeploymentRequest("bench", [new("task.bpmn", SingleTask), new("timer.bpmn", TimerAt)]));
@@ -46,64 +66,31 @@ public static class RuntimeBenchmark
                 var warm = await StartManyAsync(commands, 200, clients);
                 await CompleteManyAsync(commands, warm.Select(w => w.OpenTaskIds[0]).ToList(), clients);
 
-                const int measured = 3000;
-                var watch = Stopwatch.StartNew();
-                var started = await StartManyAsync(commands, measured, clients);
-                var startRate = measured / watch.Elapsed.TotalSeconds;
-                rows.Add(("instances started/s (start → first user task)", F(startRate), $"{measured} starts, {clients} clients"));
-
-                watch.Restart();
-                await CompleteManyAsync(commands, started.Select(s => s.OpenTaskIds[0]).ToList(), clients);
-                var completeRate = measured / watch.Elapsed.TotalSeconds;
-                rows.Add(("task completions/s", F(completeRate), $"{measured} completions, {clients} clients; {completeRate / tpcb:P0} of TPC-B (target ≥ 30%)"));
-
-                // Latency with many active instances.
-                Console.WriteLine($"starting {active} active instances ...");
-                var population = await StartManyAsync(commands, active, clients);
-                var latencies = new List<double>();
-                foreach (var instance in population.Take(2000))
+                if (Part("throughput"))
                 {
-                    var single = Stopwatch.StartNew();
-                    await commands.CompleteTaskAsync(instance.OpenTaskIds[0], Officer);
-                    latencies.Add(single.Elapsed.TotalMilliseconds);
+                    var cpu = CpuSample.Take();
+                    var watch = Stopwatch.StartNew();
+                    var started = await StartManyAsync(commands, measured, clients);
+                    var startRate = measured / watch.Elapsed.TotalSeconds;
+                    rows.Add(("instances started/s (start → first user task)", F(startRate), $"{measured} starts, {clients} clients; {cpu.Since(measured)}"));
+
+                    cpu = CpuSample.Take();
+                    watch.Restart();
+                    await CompleteManyAsync(commands, started.Select(s => s.OpenTaskIds[0]).ToList(), clients);
+                    var completeRate = measured / watch.Elapsed.TotalSeconds;
+                    var share = double.IsNaN(tpcb) ? "" : $"; {completeRate / tpcb:P0} of TPC-B (target ≥ 30%)";
+                    rows.Add(("task completions/s", F(completeRate), $"{measured} completions, {clients} clients{share}; {cpu.Since(measured)}"));
                 }
 
-                latencies.Sort();
-                rows.Add(($"complete-task p50 (ms) at {active:N0} active", F(latencies[latencies.Count / 2]), "sequential, 2000 samples"));
-                rows.Add(($"complete-task p99 (ms) at {active:N0} active", F(latencies[(int)(latencies.Count * 0.99)]), "target < 50 ms"));
+                if (Part("latency"))
+                {
+                    rows.AddRange(await LatencyAsync(host, commands, active, clients));
+                }
             }
 
-            // 10,000 timers due at the same instant, fired by a Hangfire server in this process.
-            const int timers = 10_000;
-            var dueAt = DateTimeOffset.UtcNow.AddSeconds(60);
-            await using (var host = await StartRuntimeAsync(cluster.ConnectionString, background: false))
+            if (Part("timers"))
             {
-                var commands = host.Services.GetRequiredService<IProcessCommands>();
-                var variables = new Dictionary<string, JsonNode?> { ["dueAt"] = dueAt.ToString("O", CultureInfo.InvariantCulture) };
-                var timerStarts = Enumerable.Range(0, timers).Select(_ => (Func<Task>)(() => commands.StartAsync(new StartInstanceRequest("bench_timer", Variables: variables))));
-                await RunConcurrentAsync(timerStarts, clients);
-            }
-
-            Console.WriteLine($"{timers} timers scheduled for {dueAt:O}");
-            await using (var host = await StartRuntimeAsync(cluster.ConnectionString, background: true))
-            {
-                await using var data = NpgsqlDataSource.Create(cluster.ConnectionString);
-                while (DateTimeOffset.UtcNow < dueAt)
-                {
-                    await Task.Delay(200);
-                }
-
-                var watch = Stopwatch.StartNew();
-                long pending;
-                do
-                {
-                    await Task.Delay(250);
-                    await using var count = data.CreateCommand("SELECT count(*) FROM pf.instances WHERE definition_key = 'bench_timer' AND status <> 'Completed'");
-                    pending = (long)(await count.ExecuteScalarAsync())!;
-                }
-                while (pending > 0 && watch.Elapsed < TimeSpan.FromMinutes(5));
-
-                rows.Add(("10,000 simultaneous timers: all fired (s)", pending == 0 ? F(watch.Elapsed.TotalSeconds) : $"> 300 ({pending} left)", "from due time to the last instance completed; target ≤ 60 s"));
+                rows.Add(await TimersAsync(cluster, timers, clients));
             }
         }
         finally
@@ -115,6 +102,7 @@ public static class RuntimeBenchmark
         }
 
         Console.WriteLine();
+        Console.WriteLine($"load average after: {LoadAverage()}");
         Console.WriteLine("| metric | value | note |");
         Console.WriteLine("|---|---|---|");
         foreach (var (metric, value, note) in rows)
@@ -124,6 +112,10 @@ public static class RuntimeBenchmark
 
         return 0;
     }
+
+    private static bool HangfireSync { get; set; }
+
+    private static int SchedulerParallelism { get; set; }
 
     private static readonly UserContext Officer = UserContext.Of("bench", "officers");
 
@@ -176,6 +168,8 @@ public static class RuntimeBenchmark
             o.RunBackgroundServer = background;
             o.WorkerCount = Environment.ProcessorCount * 8;
             o.MaxPoolSize = 100;
+            o.HangfireAsynchronousCommit = !HangfireSync;
+            o.SchedulerParallelism = SchedulerParallelism;
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -249,6 +243,223 @@ public static class RuntimeBenchmark
         }
 
         return await stdout;
+    }
+
+    /// <summary>
+    /// Complete-task latency with <paramref name="active"/> active instances: the population is seeded by the
+    /// real start command, many starts per transaction (the rows are exactly what the runtime writes), then
+    /// 2,000 tasks spread over the population are completed one after another; the inbox is queried too.
+    /// </summary>
+    private static async Task<List<(string, string, string)>> LatencyAsync(RunningHost host, IProcessCommands commands, int active, int clients)
+    {
+        var rows = new List<(string, string, string)>();
+        var existing = await ActiveCountAsync(host);
+        var watch = Stopwatch.StartNew();
+        Console.WriteLine($"seeding {Math.Max(0, active - existing)} active instances ...");
+        var population = await BulkStartAsync(host, "bench_task", Math.Max(0, active - existing), clients, _ => null);
+        Console.WriteLine($"seeded in {watch.Elapsed.TotalSeconds:0.0} s");
+        rows.Add(("seeding active instances (starts/s, 200 per transaction)", F(population.Count / watch.Elapsed.TotalSeconds), $"{population.Count} starts"));
+        await using (var analyze = host.Services.GetRequiredService<Storage.RuntimeDatabase>().DataSource.CreateCommand("ANALYZE"))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        active = await ActiveCountAsync(host);
+        var picks = population.OrderBy(_ => Random.Shared.Next()).Take(2000).ToList();
+        var latencies = new List<double>();
+        foreach (var taskId in picks)
+        {
+            var single = Stopwatch.StartNew();
+            await commands.CompleteTaskAsync(taskId, Officer);
+            latencies.Add(single.Elapsed.TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        rows.Add(($"complete-task p50 (ms) at {active:N0} active", F(Percentile(latencies, 0.50)), $"sequential, {latencies.Count} random tasks of the population"));
+        rows.Add(($"complete-task p99 (ms) at {active:N0} active", F(Percentile(latencies, 0.99)), "target < 50 ms"));
+
+        var queries = host.Services.GetRequiredService<IProcessQueries>();
+        var inbox = new List<double>();
+        for (var i = 0; i < 50; i++)
+        {
+            var single = Stopwatch.StartNew();
+            await queries.GetInboxAsync(new InboxQuery { User = Officer, Scope = InboxScope.MyGroups, Offset = i * 50, Limit = 50 });
+            inbox.Add(single.Elapsed.TotalMilliseconds);
+        }
+
+        inbox.Sort();
+        rows.Add(($"group inbox page (50 of {active:N0} open tasks) p50 / p99 (ms)", $"{F(Percentile(inbox, 0.50))} / {F(Percentile(inbox, 0.99))}", "with total count"));
+        return rows;
+    }
+
+    private static async Task<int> ActiveCountAsync(RunningHost host)
+    {
+        await using var count = host.Services.GetRequiredService<Storage.RuntimeDatabase>().DataSource.CreateCommand("SELECT count(*) FROM pf.instances WHERE status = 'Active'");
+        return (int)(long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];
+
+    /// <summary>Starts <paramref name="count"/> instances through the runtime's own start command, 200 per transaction; returns the first open task of each.</summary>
+    private static async Task<List<string>> BulkStartAsync(RunningHost host, string key, int count, int clients, Func<int, IReadOnlyDictionary<string, JsonNode?>?> variables)
+    {
+        const int perTransaction = 200;
+        var processor = host.Services.GetRequiredService<Commands.CommandProcessor>();
+        var tasks = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var chunks = Enumerable.Range(0, (count + perTransaction - 1) / perTransaction).Select(c => (Func<Task>)(async () =>
+        {
+            var first = c * perTransaction;
+            var n = Math.Min(perTransaction, count - first);
+            var outcomes = await processor.RunAsync(
+                async unit =>
+                {
+                    var list = new List<InstanceOutcome>(n);
+                    for (var i = first; i < first + n; i++)
+                    {
+                        unit.Depth = 0; // independent starts, not a cascade
+                        list.Add(await processor.StartAsync(unit, key, null, new Engine.StartProcess(Guid.NewGuid().ToString(), $"B-{i}", "bench", variables(i)), CancellationToken.None));
+                    }
+
+                    return list;
+                },
+                retryOnConflict: false,
+                CancellationToken.None);
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.OpenTaskIds.Count > 0)
+                {
+                    tasks.Add(outcome.OpenTaskIds[0]);
+                }
+            }
+        }));
+        await RunConcurrentAsync(chunks, Math.Min(clients, 4));
+        return [.. tasks];
+    }
+
+    /// <summary>10,000 timers due at the same instant, fired by a Hangfire server in this process.</summary>
+    private static async Task<(string, string, string)> TimersAsync(LocalPostgresCluster cluster, int timers, int clients)
+    {
+        var dueAt = DateTimeOffset.UtcNow.AddSeconds(15 + (timers / 200));
+        await using (var host = await StartRuntimeAsync(cluster.ConnectionString, background: false))
+        {
+            await host.Services.GetRequiredService<IDeploymentService>().DeployAsync(new DeploymentRequest("bench", [new("task.bpmn", SingleTask), new("timer.bpmn", TimerAt)]));
+            var variables = new Dictionary<string, JsonNode?> { ["dueAt"] = dueAt.ToString("O", CultureInfo.InvariantCulture) };
+            var watch = Stopwatch.StartNew();
+            await BulkStartAsync(host, "bench_timer", timers, clients, _ => variables);
+            Console.WriteLine($"{timers} timers scheduled in {watch.Elapsed.TotalSeconds:0.0} s for {dueAt:O}");
+        }
+
+        await using (var host = await StartRuntimeAsync(cluster.ConnectionString, background: true))
+        {
+            await using var data = NpgsqlDataSource.Create(cluster.ConnectionString);
+            while (DateTimeOffset.UtcNow < dueAt)
+            {
+                await Task.Delay(200);
+            }
+
+            var cpu = CpuSample.Take();
+            var watch = Stopwatch.StartNew();
+            long pending;
+            do
+            {
+                await Task.Delay(250);
+                await using var count = data.CreateCommand("SELECT count(*) FROM pf.instances WHERE definition_key = 'bench_timer' AND status <> 'Completed'");
+                pending = (long)(await count.ExecuteScalarAsync())!;
+            }
+            while (pending > 0 && watch.Elapsed < TimeSpan.FromMinutes(5));
+
+            return ($"{timers:N0} simultaneous timers: all fired (s)", pending == 0 ? F(watch.Elapsed.TotalSeconds) : $"> 300 ({pending} left)", $"from due time to the last instance completed; target ≤ 60 s; {cpu.Since(timers)}");
+        }
+    }
+
+    /// <summary>CPU cost of one command without the database: engine, state (de)serialisation, history canonical form and hash.</summary>
+    private static List<(string, string, string)> CpuProfile(int count)
+    {
+        var process = Engine.BpmnCompiler.Compile(SingleTask, new Engine.BpmnParserOptions()).GetProcess("bench_task");
+        var engine = new Engine.ProcessEngine(new Engine.EngineOptions(), TimeProvider.System);
+        var rows = new List<(string, string, string)>();
+        for (var round = 0; round < 2; round++)
+        {
+            double engineMs = 0, serializeMs = 0, deserializeMs = 0, historyMs = 0;
+            var watch = new Stopwatch();
+            for (var i = 0; i < count; i++)
+            {
+                watch.Restart();
+                var started = engine.Execute(process, null, new Engine.StartProcess(Guid.NewGuid().ToString(), $"B-{i}", "bench", null));
+                engineMs += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                var json = Engine.ProcessStateSerializer.Serialize(started.State);
+                serializeMs += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                var state = Engine.ProcessStateSerializer.Deserialize(json);
+                deserializeMs += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                var completed = engine.Execute(process, state, new Engine.CompleteUserTask(state.UserTasks[0].Id, "bench", ["officers"], null));
+                engineMs += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                _ = Engine.ProcessStateSerializer.Serialize(completed.State);
+                serializeMs += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                var hash = "";
+                var sequence = 0L;
+                foreach (var effect in started.Effects.Concat(completed.Effects).OfType<Engine.HistoryRecorded>())
+                {
+                    hash = History.HistoryChain.Hash(hash, History.HistoryChain.Canonicalize(state.InstanceId, ++sequence, effect.Entry));
+                }
+
+                historyMs += watch.Elapsed.TotalMilliseconds;
+            }
+
+            if (round == 1)
+            {
+                string Us(double ms) => F(ms * 1000 / count / 2);
+                rows.Add(("CPU per command without database (µs)", Us(engineMs + serializeMs + deserializeMs + historyMs), $"engine {Us(engineMs)}, serialise {Us(serializeMs)}, deserialise {Us(deserializeMs)}, history {Us(historyMs)}; average of start and complete"));
+            }
+        }
+
+        return rows;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string? OptionText(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>CPU time of this process and of the whole machine, to split a phase's cost between .NET and PostgreSQL.</summary>
+    private readonly record struct CpuSample(TimeSpan Process, long MachineBusy, long MachineTotal, long Ticks)
+    {
+        public static CpuSample Take()
+        {
+            var (busy, total) = MachineTicks();
+            return new CpuSample(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, busy, total, Stopwatch.GetTimestamp());
+        }
+
+        public string Since(int operations)
+        {
+            var now = Take();
+            var dotnet = (now.Process - Process).TotalMilliseconds * 1000 / operations;
+            var busy = now.MachineBusy - MachineBusy;
+            var total = now.MachineTotal - MachineTotal;
+            var machine = total > 0 ? (double)busy / total : double.NaN;
+            var wall = Stopwatch.GetElapsedTime(Ticks, now.Ticks).TotalMilliseconds * 1000 / operations;
+            return $"this process {F(dotnet)} µs CPU/op, machine busy {machine:P0} ({F(wall)} µs wall/op)";
+        }
+
+        private static (long Busy, long Total) MachineTicks()
+        {
+            if (!File.Exists("/proc/stat"))
+            {
+                return (0, 0);
+            }
+
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+            var idle = fields[3] + fields[4];
+            var total = fields.Sum();
+            return (total - idle, total);
+        }
     }
 
     private static int Option(string[] args, string name, int fallback)

@@ -49,7 +49,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>A fresh browser context and page at laptop (default) or tablet size that records console errors.</summary>
     public async Task<BrowserSession> OpenAsync(Uri baseAddress, Viewport viewport = Viewport.Laptop)
     {
-        var size = viewport == Viewport.Laptop ? new ViewportSize { Width = 1440, Height = 900 } : new ViewportSize { Width = 820, Height = 1180 };
+        var size = viewport == Viewport.Laptop ? new ViewportSize { Width = 1440, Height = 900 } : new ViewportSize { Width = 768, Height = 1024 };
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), ViewportSize = size, Locale = "en-GB" });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
@@ -63,6 +63,6 @@ public enum Viewport
     /// <summary>1440×900.</summary>
     Laptop,
 
-    /// <summary>820×1180 (a tablet in portrait).</summary>
+    /// <summary>768×1024 (a tablet in portrait).</summary>
     Tablet,
 }

@@ -19,8 +19,10 @@ public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAs
     public static readonly IReadOnlyDictionary<string, string> Passwords = new Dictionary<string, string>
     {
         ["dana"] = "dana-designs",
+        ["rita"] = "rita-requests",
         ["olav"] = "olav-buys",
         ["ingrid"] = "ingrid-vets",
+        ["bjorn"] = "bjorn-approves",
         ["siri"] = "siri-supervises",
     };
 
@@ -87,14 +89,21 @@ public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAs
     }
 
     /// <summary>Starts a case as the named user; returns the instance id.</summary>
-    public async Task<string> StartAsync(string userName, string processKey, string businessKey)
+    public async Task<string> StartAsync(string userName, string processKey, string businessKey, JsonObject? variables = null)
     {
         using var api = await ApiAsync(userName);
-        using var response = await api.PostAsJsonAsync("/api/instances", new { processKey, businessKey, variables = new Dictionary<string, object>() });
+        using var response = await api.PostAsJsonAsync("/api/instances", new { processKey, businessKey, variables = variables ?? [] });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Start failed: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!["instanceId"]!.GetValue<string>();
     }
+}
+
+/// <summary>A unique business key with a readable prefix, so parallel and repeated runs never collide.</summary>
+public static class BusinessKeys
+{
+    /// <summary>PREFIX-xxxxxxxx.</summary>
+    public static string New(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 }
 
 /// <summary>One server and one browser for all the workbench scenarios (starting them is the slow part).</summary>

@@ -20,6 +20,7 @@ public sealed class CaseScenarioTests
 
         var children = run.Instances.Where(i => i.ProcessKey == "supplier-vetting").ToArray();
         Assert.Equal(2, children.Length);
+        Assert.All(children, c => Assert.Equal("PF-2026-0042", c.BusinessKey));
         var clean = children.Single(c => (string?)c.Variables["supplier"]!["name"] == "Nordic Armour AS").InstanceId;
         var sanctioned = children.Single(c => (string?)c.Variables["supplier"]!["name"] == "Volga Arms LLC").InstanceId;
         VettingScenarioTests.AnswerRegistries(run, sanctioned, sanctions: "hit");
@@ -110,8 +111,9 @@ public sealed class CaseScenarioTests
         run.Complete("Task_AwardDecision", "ada", AwardAuthority, Award("approve"));
         run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-05-04T10:00Z"), ("noticeSentElectronically", true), ("unsuccessfulTenderersNotified", true)));
 
+        // ten calendar days counted from the day after the notice was sent (4 May): over at the start of 15 May
         var standstill = Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds");
-        Assert.Equal(run.Clock.GetUtcNow().AddDays(10), standstill.DueAt);
+        Assert.Equal(new DateTimeOffset(2026, 5, 15, 0, 0, 0, TimeSpan.Zero), standstill.DueAt);
         run.FireTimer("Timer_StandstillEnds", id);
 
         var error = Assert.Throws<CommandRejectedException>(() => run.Complete("Task_SignContract", "eve", ["signatories", "evaluators"], Contract()));
@@ -133,7 +135,25 @@ public sealed class CaseScenarioTests
         Assert.Empty(run.OpenTasks("Task_SignContract", id));
 
         run.Complete("Task_HandleReview", "carl", Contracting, Vars.Of(("reviewBody", "KOFA"), ("reviewReference", "2026/117"), ("reviewSummary", "Scoring"), ("reviewOutcome", "dismissed")));
+
+        // dismissed: the rest of the standstill still runs (and another application may still come) before signature
+        Assert.Empty(run.OpenTasks("Task_SignContract", id));
+        Assert.Equal(new DateTimeOffset(2026, 5, 15, 0, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds").DueAt);
+        Assert.Single(run[id].MessageSubscriptions, s => s.MessageName == "review-application");
+        run.FireTimer("Timer_StandstillEnds", id);
         Assert.Single(run.OpenTasks("Task_SignContract", id));
+        Assert.Empty(run[id].MessageSubscriptions);
+    }
+
+    [Fact]
+    public void A_notice_sent_otherwise_than_electronically_gets_fifteen_days_of_standstill()
+    {
+        var (run, id) = ToAward(awardValue: 3_000_000);
+        run.Complete("Task_AwardDecision", "ada", AwardAuthority, Award("approve"));
+        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-05-04T23:30+02:00"), ("noticeSentElectronically", false), ("unsuccessfulTenderersNotified", true)));
+
+        // the day of sending is the local date of the notice; 15 days from 5 May
+        Assert.Equal(new DateTimeOffset(2026, 5, 20, 0, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds").DueAt);
     }
 
     internal static (CaseRunner Run, string Id) ToVetting()

@@ -31,6 +31,7 @@ public sealed class LifecycleScenarioTests
         // GQA as a child process, with a non-conformity reworked
         var qa = Assert.Single(run.Instances, i => i.ProcessKey == "quality-assurance").InstanceId;
         Assert.Equal("FMA-C-2026-0042", (string?)run[qa].Variables["contractNumber"]);
+        Assert.Equal("PF-2026-0042", run[qa].BusinessKey); // children carry the case number (inbox, search)
         QualityAssuranceScenarioTests.ToInspection(run, qa);
         run.Complete("Task_Inspect", "gunnar", QualityAssuranceScenarioTests.Gqa, QualityAssuranceScenarioTests.Inspection("nonconforming"), qa);
         run.Complete("Task_Disposition", "mona", ["contract-managers"], Vars.Of(("disposition", "rework"), ("rootCause", "Hatch welds")), qa);

@@ -18,6 +18,8 @@ public sealed class QualityAssuranceScenarioTests
         run.Complete("Task_Inspect", "gunnar", Gqa, Inspection("nonconforming"));
         run.Complete("Task_Disposition", "mona", ContractManagers, Vars.Of(("disposition", "rework"), ("rootCause", "Welding defect on hatch")));
         Assert.Empty(run.OpenTasks("Task_Inspect", id));
+        // the supplier reports against its contract, not against our case number
+        Assert.Equal("FMA-C-2026-0042", Assert.Single(run[id].MessageSubscriptions, s => s.MessageName == "rework-completed").CorrelationKey);
         run.Deliver("rework-completed", Vars.Of(("reworkReport", "Hatches rewelded")), id);
 
         run.Complete("Task_Inspect", "gunnar", Gqa, Inspection("conforming"));
@@ -54,7 +56,8 @@ public sealed class QualityAssuranceScenarioTests
         ToInspection(run, id);
         run.Complete("Task_Inspect", "gunnar", Gqa, Inspection("conforming"));
         run.Complete("Task_ReviewCoc", "gunnar", Gqa, Vars.Of(("cocNumber", "CoC-1"), ("cocComplete", false)));
-        Assert.Single(run[id].MessageSubscriptions, s => s.MessageName == "coc-resubmitted");
+        // started without a contract number: the corrected CoC correlates by the business key
+        Assert.Equal("PF-2026-0042", Assert.Single(run[id].MessageSubscriptions, s => s.MessageName == "coc-resubmitted").CorrelationKey);
         run.Deliver("coc-resubmitted", null, id);
         run.Complete("Task_ReviewCoc", "gunnar", Gqa, Vars.Of(("cocNumber", "CoC-2"), ("cocComplete", true)));
         run.Complete("Task_AcceptDelivery", "mona", ContractManagers, Vars.Of(("acceptanceDate", "2026-07-20"), ("acceptedQuantity", 12)));

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using ProcurementFlows.Engine;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Identity;
 using ProcurementFlows.Server.Ocds;
@@ -55,7 +54,7 @@ public static class InstancesEndpoints
             .ProducesValidationProblem();
         group.MapGet("/{id}", Get)
             .WithName("GetInstance")
-            .WithSummary("An instance with variables, active activities, open tasks, pending timers, incidents and history. ETag = instance version.")
+            .WithSummary("An instance with variables, active activities, open tasks, pending timers, incidents, history and whether an OCDS export exists (ocdsAvailable). ETag = instance version.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/history", History)
             .WithName("GetInstanceHistory")
@@ -77,6 +76,7 @@ public static class InstancesEndpoints
             .WithSummary("Cancel an active instance (supervisors). Honors If-Match.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapInstanceVariablesEndpoints();
 
         endpoints.MapPost("/api/migrations", Migrate)
             .WithTags("Instances")
@@ -143,26 +143,15 @@ public static class InstancesEndpoints
     private static async Task<IResult> ExportOcds(string id, IProcessQueries queries, IOptions<OcdsExportOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var detail = await queries.GetInstanceAsync(id, cancellationToken) ?? throw ApiHelpers.NotFound("Instance", id, "instance.not-found");
-        var history = new List<HistoryEntry>(detail.History.Count);
-        foreach (var h in detail.History)
-        {
-            // Entries of a type this version does not know carry no OCDS milestone.
-            if (Enum.TryParse<HistoryEntryType>(h.Type, ignoreCase: false, out var type))
-            {
-                history.Add(new HistoryEntry(type, h.ActivityId, h.ActivityType, h.ActivityInstanceId, h.OccurredAt, h.UserId, h.Data));
-            }
-        }
-
-        var procurementCase = new OcdsCase(detail.Instance.BusinessKey ?? detail.Instance.Id, detail.Variables, OcdsMilestones.FromHistory(history));
-        var package = new OcdsExporter(options.Value).Export(procurementCase, clock.GetUtcNow());
+        var package = new OcdsExporter(options.Value).Export(OcdsCases.From(detail), clock.GetUtcNow());
         return Results.Content(package.ToJsonString(), "application/json");
     }
 
-    private static async Task<Ok<InstanceDetail>> Get(string id, HttpContext context, IProcessQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<InstanceView>> Get(string id, HttpContext context, IProcessQueries queries, CancellationToken cancellationToken)
     {
         var detail = await queries.GetInstanceAsync(id, cancellationToken) ?? throw ApiHelpers.NotFound("Instance", id, "instance.not-found");
         context.Response.SetETag(detail.Instance.Version);
-        return TypedResults.Ok(detail);
+        return TypedResults.Ok(InstanceView.From(detail));
     }
 
     private static async Task<Ok<IReadOnlyList<HistoryRecord>>> History(string id, IProcessQueries queries, CancellationToken cancellationToken)

@@ -34,13 +34,19 @@ public sealed record DelegateTaskBody([property: Required] string UserName);
 /// <summary>The inbox and the task actions of officers.</summary>
 public static class TasksEndpoints
 {
+    /// <summary>The longest free-text inbox search accepted.</summary>
+    public const int MaxSearchLength = 200;
+
+    /// <summary>The variables that hold a case's title in the shipped processes and in Camunda habit; <c>q</c> searches them too.</summary>
+    public static readonly IReadOnlyList<string> CaseTitleVariables = ["caseTitle", "title", "requirementTitle"];
+
     /// <summary>Maps <c>/api/tasks</c>.</summary>
     public static IEndpointRouteBuilder MapTasksEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Officer);
         group.MapGet("", Inbox)
             .WithName("QueryTasks")
-            .WithSummary("Inbox: scope all|mine|myGroups|claimable|everyone (supervisors); filter by process, activity, group, due, overdue, escalated; sort; page.")
+            .WithSummary("Inbox: scope all|mine|myGroups|claimable|everyone (supervisors); filter by process, activity, group, due, overdue, escalated; q = free text (task name, process key or name, business key, case title caseTitle|title|requirementTitle; case-insensitive); sort; page.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/{id}", Get)
@@ -87,6 +93,7 @@ public static class TasksEndpoints
         [FromQuery] DateTimeOffset? dueBefore,
         [FromQuery] bool? overdue,
         [FromQuery] bool? escalated,
+        [FromQuery] string? q,
         [FromQuery] string? sort,
         [FromQuery] bool? descending,
         [FromQuery] int? offset,
@@ -106,6 +113,11 @@ public static class TasksEndpoints
         if (sort is not null && !Enum.TryParse(sort, ignoreCase: true, out parsedSort))
         {
             errors["sort"] = ["sort must be created, due, priority or followUp."];
+        }
+
+        if (q is { Length: > MaxSearchLength })
+        {
+            errors["q"] = [$"q must be at most {MaxSearchLength} characters."];
         }
 
         if (errors.Count > 0)
@@ -133,6 +145,8 @@ public static class TasksEndpoints
             DueBefore = dueBefore,
             Overdue = overdue ?? false,
             Escalated = escalated ?? false,
+            Text = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            TextVariables = CaseTitleVariables,
             Sort = parsedSort,
             Descending = descending ?? false,
             Offset = skip,

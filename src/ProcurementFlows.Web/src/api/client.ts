@@ -17,12 +17,15 @@ import type {
   Page,
   ProblemDetails,
   SlaReport,
+  StartCaseRequest,
   SupervisionOverview,
   TaskDetail,
   TaskQuery,
   TaskSummary,
+  UserSummary,
   ValidationError,
 } from './types';
+import { findingsOf } from './findings';
 
 /** An API call that failed: carries the server's problem details when it sent them. */
 export class ApiError extends Error {
@@ -162,6 +165,34 @@ export function toTask(t: Json): TaskSummary {
     escalated: t.escalated === true || Number(t.escalationLevel ?? 0) > 0,
     priority: t.priority === undefined ? undefined : Number(t.priority),
   };
+}
+
+function toUser(u: Json): UserSummary {
+  return { userName: String(u.id ?? u.userName), displayName: str(u.displayName), groups: arr(u.groups).map(String) };
+}
+
+/** Variables worth a glance on the task page, when the case has them (the shipped forms' names). */
+const KEY_FACTS: [string, string][] = [
+  ['requirementTitle', 'Requirement'],
+  ['supplierName', 'Supplier'],
+  ['country', 'Country'],
+  ['registrationNumber', 'Registration number'],
+  ['estimatedValue', 'Estimated value'],
+  ['currency', 'Currency'],
+  ['cpvCode', 'CPV code'],
+  ['neededBy', 'Needed by'],
+  ['securityClassification', 'Classification'],
+];
+
+function keyFacts(variables: Record<string, unknown>): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const [name, label] of KEY_FACTS) {
+    const v = variables[name];
+    if (v !== undefined && v !== null && v !== '' && typeof v !== 'object') facts[label] = v;
+  }
+  const supplier = variables.supplier as Json | undefined;
+  if (!facts.Supplier && supplier && typeof supplier === 'object' && typeof supplier.name === 'string') facts.Supplier = supplier.name;
+  return facts;
 }
 
 function toInstanceSummary(i: Json): InstanceSummary {
@@ -327,6 +358,7 @@ const enc = encodeURIComponent;
 function taskParams(q: TaskQuery): Query {
   return {
     scope: q.filter,
+    q: q.q?.trim() || undefined,
     dueBefore: q.dueBefore,
     overdue: q.overdue,
     escalated: q.escalated,
@@ -408,6 +440,11 @@ export const api = {
         message: str(r.message ?? r.problem),
       };
     },
+    /** Starts a case; answers the new instance's id. */
+    start: async (body: StartCaseRequest): Promise<string> => {
+      const r = await request<Json>('POST', '/api/instances', body);
+      return String(r.instanceId ?? r.id ?? (r.instance as Json | undefined)?.id);
+    },
     cancel: (id: string, reason: string) => request<void>('POST', `/api/instances/${enc(id)}/cancel`, { reason }),
     /** The OCDS release package download (a plain link, not fetched by script). */
     ocdsUrl: (id: string) => `/api/instances/${enc(id)}/ocds`,
@@ -421,28 +458,35 @@ export const api = {
       const form = r.form as Json | null | undefined;
       const caseData = (r.case ?? r.context) as Json | undefined;
       const instance = caseData?.instance ? toInstanceSummary(caseData.instance as Json) : undefined;
-      const facts: Record<string, unknown> = { ...((caseData?.facts as Record<string, unknown> | undefined) ?? {}) };
+      const variables = ((r.variables ?? caseData?.variables) ?? {}) as Record<string, unknown>;
+      const facts: Record<string, unknown> = { ...((caseData?.facts as Record<string, unknown> | undefined) ?? {}), ...keyFacts(variables) };
       if (instance) {
-        facts['Case started'] = instance.startedAt ? new Date(instance.startedAt).toLocaleString('en-GB') : undefined;
+        facts['Case started'] = instance.startedAt;
         facts['Started by'] = instance.startedBy;
       }
       const history = arr(caseData?.history).map((e) => {
         const h = e as Json;
-        return { sequence: Number(h.sequence ?? 0), type: String(h.type ?? ''), activityId: str(h.activityId), activityName: str(h.activityName), at: String(h.at ?? h.occurredAt ?? ''), by: str(h.by ?? h.userId) };
+        return { sequence: Number(h.sequence ?? 0), type: String(h.type ?? ''), activityId: str(h.activityId), activityName: str(h.activityName), at: String(h.at ?? h.occurredAt ?? ''), by: str(h.by ?? h.userId), details: (h.details ?? h.data) as Record<string, unknown> | undefined };
       });
       const schema = form ? (form.schema ?? (form.content ? toForm(form).schema : form.components ? form : undefined)) : undefined;
       return {
         ...toTask(task),
         formKey: str(task.formKey),
         form: (schema as FormSchema | undefined) ?? null,
-        variables: ((r.variables ?? caseData?.variables) ?? {}) as Record<string, unknown>,
-        context: { facts, findings: caseData?.findings as CaseContext['findings'], history },
+        variables,
+        context: { facts, findings: (caseData?.findings as CaseContext['findings'] | undefined) ?? findingsOf(variables), history },
       };
     },
     claim: (id: string) => request<void>('POST', `/api/tasks/${enc(id)}/claim`),
     unclaim: (id: string) => request<void>('POST', `/api/tasks/${enc(id)}/unclaim`),
     delegate: (id: string, userName: string) => request<void>('POST', `/api/tasks/${enc(id)}/delegate`, { userName }),
     complete: (id: string, variables: Record<string, unknown>) => request<void>('POST', `/api/tasks/${enc(id)}/complete`, { variables }),
+  },
+
+  users: {
+    /** The user directory, narrowed to members of `group` and to names matching `q`. */
+    search: async (query: { group?: string; role?: string; q?: string; limit?: number }): Promise<UserSummary[]> =>
+      asPage(await request<unknown>('GET', '/api/users', undefined, { group: query.group, role: query.role, q: query.q?.trim() || undefined, limit: query.limit ?? 100 }), toUser).items,
   },
 
   supervision: {

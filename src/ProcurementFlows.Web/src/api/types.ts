@@ -163,6 +163,8 @@ export type TaskFilter = 'mine' | 'claimable' | 'all';
 
 export interface TaskQuery {
   filter: TaskFilter;
+  /** Free text: task name, business key, process, group (the server decides what it matches). */
+  q?: string;
   dueBefore?: string;
   overdue?: boolean;
   escalated?: boolean;
@@ -187,10 +189,39 @@ export interface TaskSummary {
   priority?: number;
 }
 
+/** A registry check's result as the vetting service tasks write it (src/ProcurementFlows.Registries/README.md). */
+export interface VettingFinding {
+  /** The process variable holding it, e.g. `companyLookup`. */
+  variable: string;
+  /** The check's topic, e.g. `registry.company-lookup`. */
+  check?: string;
+  status: 'clear' | 'hit' | 'needs-review' | 'not-found' | string;
+  requiresReview?: boolean;
+  summary?: string;
+  reasons: string[];
+  source?: string;
+  retrievedAt?: string;
+}
+
 export interface CaseContext {
   facts: Record<string, unknown>;
-  findings?: { source: string; outcome: string; detail?: string }[];
+  findings?: VettingFinding[];
   history?: HistoryEntry[];
+}
+
+/** A user from the directory, for pickers (delegate, reassign). */
+export interface UserSummary {
+  userName: string;
+  displayName?: string;
+  groups: string[];
+}
+
+/** Start a case. */
+export interface StartCaseRequest {
+  processKey: string;
+  version?: number;
+  businessKey?: string;
+  variables: Record<string, unknown>;
 }
 
 export interface TaskDetail extends TaskSummary {

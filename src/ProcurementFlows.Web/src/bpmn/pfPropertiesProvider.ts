@@ -75,7 +75,12 @@ function EscalationEntry(props: EntryProps) {
 function CorrelationEntry(props: EntryProps) {
   const modeling = useService('modeling');
   const debounce = useService('debounceInput');
-  const target = () => (is(props.element, 'bpmn:ReceiveTask') ? getBusinessObject(props.element) : eventDefinition(props.element, 'bpmn:MessageEventDefinition'));
+  // The engine reads the key from the event itself or from its message definition; edit it where the diagram has it.
+  const target = () => {
+    const bo = getBusinessObject(props.element);
+    if (is(props.element, 'bpmn:ReceiveTask') || bo.get('pf:correlationKey')) return bo;
+    return eventDefinition(props.element, 'bpmn:MessageEventDefinition');
+  };
   return h(TextFieldEntry, {
     element: props.element,
     id: props.id,

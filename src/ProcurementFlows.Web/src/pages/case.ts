@@ -3,8 +3,10 @@
 import { api } from '../api/client';
 import type { InstanceDetail } from '../api/types';
 import { createViewer, focusOn, overlayBadge, show, type Canvas, type DiagramHost, type ElementRegistry, type Overlays } from '../bpmn/diagram';
-import type { PageRender } from '../router';
-import { badge, clear, empty, errorState, facts, formatDate, formatValue, h, load, loading, pageHeader } from '../ui/dom';
+import { navigate, type PageRender } from '../router';
+import { session } from '../session';
+import { dialogField, DialogValidationError, openDialog } from '../ui/dialog';
+import { badge, clear, empty, errorState, facts, formatDate, formatValue, h, load, loading, pageHeader, toast } from '../ui/dom';
 import { statusBadge } from './cases';
 
 const page: PageRender = async (outlet, params) => {
@@ -18,6 +20,35 @@ const page: PageRender = async (outlet, params) => {
   );
   return () => viewer?.destroy();
 };
+
+/** Cancelling asks for confirmation and a reason (recorded in the case history). */
+function cancelButton(instance: InstanceDetail): HTMLElement {
+  const button = h('button', { type: 'button', className: 'btn btn-danger', id: 'cancel-case' }, 'Cancel case…');
+  button.onclick = () => {
+    const reason = h('textarea', { rows: 3, maxlength: 1000 });
+    const field = dialogField('cancel-reason', 'Reason', reason, 'Recorded in the audit trail.');
+    void openDialog({
+      id: 'cancel-case-dialog',
+      title: `Cancel ${instance.businessKey ?? instance.id}?`,
+      description: 'The case stops: its open tasks and timers are withdrawn. This cannot be undone.',
+      confirmLabel: 'Cancel case',
+      danger: true,
+      content: [field.field],
+      onConfirm: async () => {
+        const text = reason.value.trim();
+        field.setError(text ? undefined : 'Give a reason for cancelling.');
+        if (!text) {
+          reason.focus();
+          throw new DialogValidationError('Give a reason for cancelling.');
+        }
+        await api.instances.cancel(instance.id, text);
+        toast(`Cancelled ${instance.businessKey ?? instance.id}`);
+        navigate(`/cases/${encodeURIComponent(instance.id)}`, true);
+      },
+    });
+  };
+  return button;
+}
 
 /** Activities the case has finished, from the explicit list or from the history. */
 function completedActivities(instance: InstanceDetail): Set<string> {
@@ -99,7 +130,8 @@ function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => voi
     pageHeader(
       instance.businessKey ?? instance.id,
       statusBadge(instance.status),
-      instance.ocdsAvailable ? h('a', { className: 'btn', href: api.instances.ocdsUrl(instance.id), download: `${instance.businessKey ?? instance.id}-ocds.json` }, 'Download OCDS') : null,
+      instance.ocdsAvailable ? h('a', { className: 'btn', id: 'ocds-download', href: api.instances.ocdsUrl(instance.id), download: `${instance.businessKey ?? instance.id}-ocds.json` }, 'Download OCDS release package') : null,
+      session.hasRole('supervisor') && instance.status === 'active' ? cancelButton(instance) : null,
     ),
     h(
       'div',

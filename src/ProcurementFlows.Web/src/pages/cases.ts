@@ -2,6 +2,7 @@
 import { api } from '../api/client';
 import type { InstanceQuery, InstanceSummary, Page } from '../api/types';
 import type { PageRender } from '../router';
+import { session } from '../session';
 import { badge, empty, formatDate, h, load, pageHeader } from '../ui/dom';
 
 const PAGE_SIZE = 25;
@@ -102,7 +103,9 @@ const page: PageRender = (outlet, _params, urlQuery) => {
 
   query.businessKey = businessKey.value || undefined;
   query.key = key.value || undefined;
-  outlet.append(pageHeader('Cases'), form, results);
+  const start = session.hasRole('officer') || session.hasRole('supervisor') ? h('button', { type: 'button', className: 'btn btn-primary', id: 'start-case' }, 'Start case…') : null;
+  if (start) start.onclick = () => void import('./startCase').then((m) => m.startCase(urlQuery.get('start') ?? undefined));
+  outlet.append(pageHeader('Cases', start), form, results);
   refresh();
 };
 

@@ -5,6 +5,31 @@ import type { TaskFilter, TaskQuery, TaskSummary } from '../api/types';
 import type { PageRender } from '../router';
 import { session } from '../session';
 import { badge, clear, describeError, empty, formatDate, h, load, pageHeader, toast } from '../ui/dom';
+import { pickUser } from '../ui/userPicker';
+
+/** Opens the user picker for a task's candidate groups and delegates to whoever is chosen. */
+export function delegateTask(task: TaskSummary, done: () => void): Promise<boolean> {
+  return pickUser({
+    id: 'delegate-dialog',
+    title: `Delegate “${task.name}”`,
+    description: 'The task goes to the chosen officer and comes back to you when they resolve it.',
+    confirmLabel: 'Delegate',
+    groups: task.candidateGroups,
+    exclude: [session.user?.userName ?? '', task.assignee ?? ''],
+    onPick: async (userName) => {
+      await api.tasks.delegate(task.id, userName);
+      toast(`Delegated “${task.name}” to ${userName}`);
+      done();
+    },
+  });
+}
+
+/** yyyy-mm-dd of an ISO instant in local time, for a date input. */
+function localDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
 const PAGE_SIZE = 25;
 
@@ -19,14 +44,38 @@ export function dueBadges(task: TaskSummary, now = Date.now()): HTMLElement[] {
   return badges;
 }
 
-const page: PageRender = (outlet, _params, urlQuery) => {
-  const query: TaskQuery = {
-    filter: (urlQuery.get('filter') as TaskFilter) === 'claimable' ? 'claimable' : 'mine',
-    sort: 'due',
-    order: 'asc',
-    page: 1,
+const SORTS: NonNullable<TaskQuery['sort']>[] = ['due', 'created', 'priority'];
+
+/** The inbox state lives in the URL (filter, search, flags, sort, page), so a reload or a shared link shows the same list. */
+function fromUrl(url: URLSearchParams): TaskQuery {
+  const sort = url.get('sort') as TaskQuery['sort'];
+  return {
+    filter: (url.get('filter') as TaskFilter) === 'claimable' ? 'claimable' : 'mine',
+    q: url.get('q') ?? undefined,
+    overdue: url.get('overdue') === 'true' || undefined,
+    escalated: url.get('escalated') === 'true' || undefined,
+    dueBefore: url.get('dueBefore') ?? undefined,
+    sort: sort && SORTS.includes(sort) ? sort : 'due',
+    order: url.get('order') === 'desc' ? 'desc' : 'asc',
+    page: Math.max(1, Number(url.get('page')) || 1),
     pageSize: PAGE_SIZE,
   };
+}
+
+function toUrl(query: TaskQuery): string {
+  const url = new URLSearchParams({ filter: query.filter });
+  if (query.q?.trim()) url.set('q', query.q.trim());
+  if (query.overdue) url.set('overdue', 'true');
+  if (query.escalated) url.set('escalated', 'true');
+  if (query.dueBefore) url.set('dueBefore', query.dueBefore);
+  if (query.sort && query.sort !== 'due') url.set('sort', query.sort);
+  if (query.order === 'desc') url.set('order', 'desc');
+  if ((query.page ?? 1) > 1) url.set('page', String(query.page));
+  return `/inbox?${url.toString()}`;
+}
+
+const page: PageRender = (outlet, _params, urlQuery) => {
+  const query = fromUrl(urlQuery);
   const results = h('section', { className: 'card', id: 'task-list', 'aria-live': 'polite' });
   const tabs = (['mine', 'claimable'] as TaskFilter[]).map((f) =>
     h('button', { type: 'button', role: 'tab', 'aria-selected': String(query.filter === f), id: `tab-${f}`, 'data-filter': f }, f === 'mine' ? 'My tasks' : 'My groups (claimable)'),
@@ -36,35 +85,38 @@ const page: PageRender = (outlet, _params, urlQuery) => {
       query.filter = tab.dataset.filter as TaskFilter;
       query.page = 1;
       for (const t of tabs) t.setAttribute('aria-selected', String(t === tab));
-      history.replaceState(null, '', `/inbox?filter=${query.filter}`);
       refresh();
     };
   }
 
-  const search = h('input', { type: 'search', id: 'task-search', placeholder: 'Filter by task, case or group', 'aria-label': 'Filter by task, case or group' });
-  const overdue = h('input', { type: 'checkbox', id: 'only-overdue' });
-  const escalated = h('input', { type: 'checkbox', id: 'only-escalated' });
-  const dueBefore = h('input', { type: 'date', id: 'due-before', 'aria-label': 'Due before' });
+  const search = h('input', { type: 'search', id: 'task-search', placeholder: 'Search tasks, cases, processes', 'aria-label': 'Search tasks', value: query.q ?? '' });
+  const overdue = h('input', { type: 'checkbox', id: 'only-overdue', checked: !!query.overdue });
+  const escalated = h('input', { type: 'checkbox', id: 'only-escalated', checked: !!query.escalated });
+  const dueBefore = h('input', { type: 'date', id: 'due-before', 'aria-label': 'Due before', value: query.dueBefore ? localDate(query.dueBefore) : '' });
   let debounce: ReturnType<typeof setTimeout> | undefined;
-  // The API has no free-text search: the filter narrows the loaded page.
-  const applySearch = () => {
-    const term = search.value.trim().toLowerCase();
-    for (const row of Array.from(results.querySelectorAll<HTMLTableRowElement>('tbody tr'))) row.hidden = !!term && !row.textContent!.toLowerCase().includes(term);
-  };
+  // The server searches (the `q` parameter) so paging and sorting stay right; typing waits for a pause.
   search.oninput = () => {
     clearTimeout(debounce);
-    debounce = setTimeout(applySearch, 150);
+    debounce = setTimeout(() => {
+      if ((query.q ?? '') === search.value.trim()) return;
+      query.q = search.value.trim() || undefined;
+      query.page = 1;
+      refresh();
+    }, 300);
   };
   overdue.onchange = () => {
     query.overdue = overdue.checked || undefined;
+    query.page = 1;
     refresh();
   };
   escalated.onchange = () => {
     query.escalated = escalated.checked || undefined;
+    query.page = 1;
     refresh();
   };
   dueBefore.onchange = () => {
     query.dueBefore = dueBefore.value ? new Date(`${dueBefore.value}T23:59:59`).toISOString() : undefined;
+    query.page = 1;
     refresh();
   };
 
@@ -114,10 +166,7 @@ const page: PageRender = (outlet, _params, urlQuery) => {
       const unclaim = h('button', { type: 'button', className: 'btn btn-sm', 'data-action': 'unclaim' }, 'Unclaim');
       unclaim.onclick = () => void act(unclaim, () => api.tasks.unclaim(task.id), `Returned “${task.name}” to the group`);
       const delegate = h('button', { type: 'button', className: 'btn btn-sm', 'data-action': 'delegate' }, 'Delegate');
-      delegate.onclick = () => {
-        const to = prompt(`Delegate “${task.name}” to (user name):`)?.trim();
-        if (to) void act(delegate, () => api.tasks.delegate(task.id, to), `Delegated “${task.name}” to ${to}`);
-      };
+      delegate.onclick = () => void delegateTask(task, () => refresh());
       cells.push(h('a', { className: 'btn btn-sm btn-primary', href: `/tasks/${encodeURIComponent(task.id)}` }, 'Open'), unclaim, delegate);
     }
     return cells;
@@ -126,8 +175,8 @@ const page: PageRender = (outlet, _params, urlQuery) => {
   const render = (result: { items: TaskSummary[]; total: number }) => {
     if (!result.items.length) {
       return empty(
-        query.filter === 'mine' ? 'You have no tasks.' : 'Your groups have no tasks to claim.',
-        query.overdue || query.escalated || query.dueBefore ? 'Clear the filters to see more.' : undefined,
+        query.q || query.overdue || query.escalated || query.dueBefore ? 'No task matches.' : query.filter === 'mine' ? 'You have no tasks.' : 'Your groups have no tasks to claim.',
+        query.q ? `Nothing matches “${query.q}”. Clear the search to see more.` : query.overdue || query.escalated || query.dueBefore ? 'Clear the filters to see more.' : undefined,
       );
     }
     const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
@@ -171,7 +220,9 @@ const page: PageRender = (outlet, _params, urlQuery) => {
   };
 
   function refresh() {
-    void load(results, () => api.tasks.query(query), render).then(applySearch);
+    const url = toUrl(query);
+    if (location.pathname + location.search !== url) history.replaceState(null, '', url);
+    void load(results, () => api.tasks.query(query), render);
   }
 
   outlet.append(

@@ -7,6 +7,7 @@ import { barChart } from '../charts/bars';
 import type { PageRender } from '../router';
 import { clear, describeError, empty, errorState, formatDate, formatDuration, h, load, loading, pageHeader, toast } from '../ui/dom';
 import { dueBadges } from './inbox';
+import { pickUser } from '../ui/userPicker';
 
 const page: PageRender = (outlet) => {
   const overview = h('div', { id: 'supervision-overview' });
@@ -33,22 +34,21 @@ function renderOverview(o: SupervisionOverview, refresh: () => void): Node[] {
   ];
   const chartCard = (title: string, rows: SupervisionOverview['byGroup'], id: string) =>
     h('section', { className: 'card', id }, h('h2', null, title), rows.length ? barChart(title, series, rows.map((r) => ({ label: r.name, values: [r.overdue, r.escalated] })), String, 'grouped') : empty('Nothing overdue or escalated.'));
-  const reassign = (task: TaskSummary, button: HTMLButtonElement) => {
-    const to = prompt(`Reassign “${task.name}” to (user name):`)?.trim();
-    if (!to) return;
-    button.disabled = true;
-    api.supervision
-      .reassign(task.id, to)
-      .then(() => {
-        toast(`Reassigned “${task.name}” to ${to}`);
+  const reassign = (task: TaskSummary) =>
+    pickUser({
+      id: 'reassign-dialog',
+      title: `Reassign “${task.name}”`,
+      description: task.assignee ? `Currently assigned to ${task.assignee}.` : 'Currently unassigned.',
+      confirmLabel: 'Reassign',
+      groups: task.candidateGroups,
+      exclude: task.assignee ? [task.assignee] : [],
+      allowOutsideGroups: true,
+      onPick: async (userName) => {
+        await api.supervision.reassign(task.id, userName);
+        toast(`Reassigned “${task.name}” to ${userName}`);
         refresh();
-      })
-      .catch((e: unknown) => {
-        const { title, detail } = describeError(e);
-        toast(detail ? `${title}: ${detail}` : title, 'danger');
-        button.disabled = false;
-      });
-  };
+      },
+    });
   return [
     h('div', { className: 'grid-2' }, chartCard('By group', o.byGroup, 'by-group'), chartCard('By officer', o.byOfficer, 'by-officer')),
     h(
@@ -68,7 +68,7 @@ function renderOverview(o: SupervisionOverview, refresh: () => void): Node[] {
                 null,
                 ...o.tasks.map((t) => {
                   const btn = h('button', { type: 'button', className: 'btn btn-sm', 'data-action': 'reassign' }, 'Reassign');
-                  btn.onclick = () => reassign(t, btn);
+                  btn.onclick = () => void reassign(t);
                   return h(
                     'tr',
                     { 'data-task-id': t.id, 'data-task-name': t.name },

@@ -1,12 +1,57 @@
 // The task page: the form rendered by form-js, the case context, and completion with the
 // server's field errors shown inline on the fields.
 import { api, ApiError } from '../api/client';
-import type { TaskDetail } from '../api/types';
+import { checkTitle } from '../api/findings';
+import type { HistoryEntry, TaskDetail, VettingFinding } from '../api/types';
 import type { RenderedForm } from '../forms/viewer';
 import { navigate, type PageRender } from '../router';
 import { session } from '../session';
 import { badge, clear, describeError, errorState, facts, formatDate, formatValue, h, load, loading, pageHeader, toast } from '../ui/dom';
-import { dueBadges } from './inbox';
+import { delegateTask, dueBadges } from './inbox';
+
+const STATUS_KIND: Record<string, 'ok' | 'warn' | 'danger' | 'muted'> = { clear: 'ok', hit: 'danger', 'needs-review': 'warn', 'not-found': 'muted' };
+
+/** A finding's status as a badge that reads without colour too. */
+export function findingBadge(status: string): HTMLElement {
+  const label = status === 'needs-review' ? 'Needs review' : status === 'not-found' ? 'Not found' : status.charAt(0).toUpperCase() + status.slice(1);
+  const el = badge(label, STATUS_KIND[status] ?? 'info');
+  el.dataset.status = status;
+  return el;
+}
+
+function findingsTable(findings: VettingFinding[]): HTMLElement {
+  return h(
+    'div',
+    { className: 'table-wrap' },
+    h(
+      'table',
+      { className: 'table findings-table' },
+      h('caption', { className: 'sr-only' }, 'Registry checks and their results'),
+      h('thead', null, h('tr', null, ...['Check', 'Status', 'Finding', 'Source', 'Retrieved'].map((c) => h('th', { scope: 'col' }, c)))),
+      h(
+        'tbody',
+        null,
+        ...findings.map((f) =>
+          h(
+            'tr',
+            { 'data-variable': f.variable, 'data-status': f.status },
+            h('th', { scope: 'row' }, checkTitle(f)),
+            h('td', null, findingBadge(f.status)),
+            h('td', null, f.summary ?? '—', f.reasons.length ? h('ul', { className: 'reasons' }, ...f.reasons.map((r) => h('li', null, r))) : null),
+            h('td', null, f.source ?? '—'),
+            h('td', null, f.retrievedAt ? h('time', { datetime: f.retrievedAt }, formatDate(f.retrievedAt)) : '—'),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** "TaskCompleted" → "Task completed". */
+function historyLabel(e: HistoryEntry): string {
+  const words = e.type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 const page: PageRender = async (outlet, params) => {
   const body = h('div');
@@ -30,6 +75,8 @@ function renderTask(task: TaskDetail, setForm: (f: RenderedForm) => void): HTMLE
   const completeBtn = h('button', { type: 'button', className: 'btn btn-primary', id: 'complete' }, 'Complete task');
   const claimBtn = h('button', { type: 'button', className: 'btn btn-primary', id: 'claim' }, 'Claim');
   completeBtn.disabled = !mine;
+  const delegateBtn = h('button', { type: 'button', className: 'btn', id: 'delegate' }, 'Delegate…');
+  delegateBtn.onclick = () => void delegateTask(task, () => navigate('/inbox'));
 
   let rendered: RenderedForm | undefined;
   void (async () => {
@@ -102,46 +149,61 @@ function renderTask(task: TaskDetail, setForm: (f: RenderedForm) => void): HTMLE
   };
 
   const context = task.context;
+  const findings = context?.findings ?? [];
   const contextCard = h(
     'aside',
     { className: 'card case-context', 'aria-label': 'Case context' },
     h('h2', null, 'Case'),
-    facts([
-      ['Case', h('a', { href: `/cases/${encodeURIComponent(task.instanceId)}` }, task.businessKey ?? task.instanceId)],
-      ['Process', task.definitionKey],
-      ['Group', task.candidateGroups.join(', ') || '—'],
-      ['Assignee', task.assignee ?? 'Unassigned'],
-      ['Due', formatDate(task.dueAt)],
-      ...Object.entries(context?.facts ?? {}).map(([k, v]): [string, string] => [k, formatValue(v)]),
-    ]),
-    context?.findings?.length
-      ? h(
-          'div',
-          null,
-          h('h3', null, 'Vetting findings'),
-          h('ul', { className: 'findings' }, ...context.findings.map((f) => h('li', null, badge(f.outcome, /clear|pass|ok/i.test(f.outcome) ? 'ok' : 'warn'), ' ', h('span', { className: 'strong' }, f.source), f.detail ? ` — ${f.detail}` : ''))),
-        )
-      : null,
-    context?.history?.length
-      ? h(
-          'div',
-          null,
-          h('h3', null, 'History'),
-          h('ol', { className: 'timeline compact' }, ...context.history.slice(-8).map((e) => h('li', null, h('span', { className: 'strong' }, e.activityName ?? e.type), ' ', h('span', { className: 'muted' }, `${formatDate(e.at)}${e.by ? ` · ${e.by}` : ''}`)))),
-        )
-      : null,
+    h(
+      'section',
+      { id: 'case-facts', 'aria-labelledby': 'facts-h' },
+      h('h3', { id: 'facts-h' }, 'Key facts'),
+      facts([
+        ['Case', h('a', { href: `/cases/${encodeURIComponent(task.instanceId)}` }, task.businessKey ?? task.instanceId)],
+        ['Process', task.definitionKey],
+        ['Group', task.candidateGroups.join(', ') || '—'],
+        ['Assignee', task.assignee ?? 'Unassigned'],
+        ['Due', formatDate(task.dueAt)],
+        ...Object.entries(context?.facts ?? {}).map(([k, v]): [string, string] => [k, typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatDate(v) : formatValue(v)]),
+      ]),
+    ),
+    findings.length ? null : h('p', { className: 'muted', id: 'no-findings' }, 'No registry checks on this case.'),
+    h(
+      'section',
+      { id: 'recent-history', 'aria-labelledby': 'history-h' },
+      h('h3', { id: 'history-h' }, 'Recent history'),
+      context?.history?.length
+        ? h(
+            'ol',
+            { className: 'timeline compact' },
+            ...context.history
+              .slice(-8)
+              .reverse()
+              .map((e) => h('li', null, h('span', { className: 'strong' }, historyLabel(e)), e.activityId ? h('span', { className: 'muted' }, ` ${e.activityName ?? e.activityId}`) : null, h('div', { className: 'muted' }, `${formatDate(e.at)}${e.by ? ` · ${e.by}` : ''}`))),
+          )
+        : h('p', { className: 'muted' }, 'No history yet.'),
+    ),
   );
 
   return h(
     'div',
     null,
-    pageHeader(task.name, ...dueBadges(task), mine ? null : task.assignee ? badge(`Assigned to ${task.assignee}`, 'muted') : claimBtn),
+    pageHeader(task.name, ...dueBadges(task), mine ? delegateBtn : task.assignee ? badge(`Assigned to ${task.assignee}`, 'muted') : claimBtn),
     h(
       'div',
       { className: 'task-layout' },
       h('section', { className: 'card', 'aria-label': 'Task form' }, summary, formHost, h('div', { className: 'form-actions' }, completeBtn, mine ? null : h('span', { className: 'muted' }, 'Claim the task to complete it.'))),
       contextCard,
     ),
+    findings.length
+      ? h(
+          'section',
+          { className: 'card', id: 'vetting-findings', 'aria-labelledby': 'findings-h' },
+          h('h2', { id: 'findings-h' }, 'Vetting findings'),
+          h('p', { className: 'muted' }, `${findings.filter((f) => f.status !== 'clear').length} of ${findings.length} check(s) need a look.`),
+          findingsTable(findings),
+        )
+      : null,
   );
 }
 
