@@ -64,12 +64,13 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
         }
 
         // Everything but the title: the missing required field is marked inline and nothing is completed.
+        // The date picker first: its calendar closes before the text fields are typed into.
+        await FillDateAsync(page, form.GetByLabel("Needed by"), "2027-03-01");
         await form.GetByLabel("Operational need and description").FillAsync("Night-vision goggles for two infantry platoons.");
         await form.GetByLabel("CPV code").FillAsync("38631000");
         await form.GetByLabel("Quantity").FillAsync("60");
         await form.GetByLabel("Unit of measure").FillAsync("pieces");
         await form.GetByLabel("Estimated value (excl. VAT)").FillAsync("1200000");
-        await FillDateAsync(page, form.GetByLabel("Needed by"), "2027-03-01");
         await form.GetByLabel("Justification").FillAsync("Replacement of end-of-life equipment.");
         await page.Locator("#complete").ClickAsync();
         await page.Locator("#form-errors .alert-danger").WaitForAsync();
@@ -80,7 +81,16 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
 
         await title.Locator("input").FillAsync("Night-vision goggles");
         await page.Locator("#complete").ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{instanceId}");
+        try
+        {
+            await page.WaitForURLAsync($"**/cases/{instanceId}");
+        }
+        catch (TimeoutException)
+        {
+            await session.ScreenshotAsync("task-shipped-form-not-completed");
+            Assert.Fail($"The task was not completed: {await page.Locator("#form-errors").InnerTextAsync()}");
+        }
+
 
         // The path advanced: the requirement is defined, its approval by a budget holder is active.
         await page.Locator("#case-diagram .djs-element.case-completed[data-element-id='Task_DefineRequirement']").WaitForAsync();
