@@ -25,7 +25,7 @@ public static class ServerCompositionExtensions
         builder.AddProcurementFlowsRuntimeHost();
         services.AddProcurementFlowsRegistries(builder.Configuration);
         services.AddSingleton<ProcurementFlowsMetrics>();
-        services.AddOptions<Ocds.OcdsExportOptions>().Bind(builder.Configuration.GetSection("Ocds"));
+        services.AddProcurementFlowsOcdsExport(builder.Configuration);
         builder.AddProcurementFlowsTelemetry();
         services.AddProcurementFlowsProblemDetails();
         services.AddProcurementFlowsIdentity(builder.Configuration);

@@ -69,4 +69,15 @@ public sealed class StartupValidationTests
         using var configured = await client.PostAsJsonAsync("/api/auth/token", new { userName = "ops", password = "s3cret-pass" });
         Assert.Equal(HttpStatusCode.OK, configured.StatusCode);
     }
+
+    [Theory]
+    [InlineData("Ocds:OcidPrefix", "OCDS-ABC", "OcidPrefix 'OCDS-ABC' is not an ocid prefix")]
+    [InlineData("Ocds:PackageBaseUri", "ocds/packages/", "PackageBaseUri must be absolute")]
+    [InlineData("Ocds:Publisher:Scheme", "", "Publisher and Buyer need a name, a scheme and an id")]
+    public void Invalid_ocds_options_refuse_to_start_with_a_clear_message(string key, string value, string message)
+    {
+        using var factory = Production(("Identity:Local:SigningKey", Convert.ToBase64String(new byte[32])), (key, value));
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("Ocds: " + message, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -43,7 +43,7 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly>, IAsyncLifeti
         new("ProcurementFlows:Runtime:SweepGrace", "00:00:00"),
     ];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         connectionString = await SharedPostgres.CreateDatabaseAsync();
         _ = Server; // start the host (migrations, Hangfire) once, before the tests of the class run

@@ -76,6 +76,7 @@ public static class InstancesEndpoints
             .WithSummary("Cancel an active instance (supervisors). Honors If-Match.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapInstanceVariablesEndpoints();
 
         endpoints.MapPost("/api/migrations", Migrate)
             .WithTags("Instances")
