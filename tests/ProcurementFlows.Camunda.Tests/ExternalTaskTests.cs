@@ -118,6 +118,9 @@ public sealed class ExternalTaskTests(CamundaServer server)
         await Http.PostError(erp, "external-task/fetchAndLock", new { maxTasks = 1, topics = new[] { new { topicName = "x", lockDuration = 1000 } } }, HttpStatusCode.BadRequest, "InvalidRequestException");
         await Http.PostError(erp, "external-task/fetchAndLock", new { workerId = "w", maxTasks = 1, topics = new[] { new { topicName = "x", lockDuration = 0 } } }, HttpStatusCode.BadRequest, "InvalidRequestException");
         await Http.PostError(erp, "external-task/fetchAndLock", new { workerId = "w", maxTasks = 1, asyncResponseTimeout = 99_999_999, topics = new[] { new { topicName = "x", lockDuration = 10 } } }, HttpStatusCode.BadRequest, "InvalidRequestException");
+        var message = await Http.PostError(erp, "external-task/fetchAndLock", new { workerId = "w", maxTasks = 1, topics = new object[] { new { topicName = "x", lockDuration = 10, processVariables = new { region = "north" } } } }, HttpStatusCode.BadRequest, "InvalidRequestException");
+        Assert.Contains("processVariables", message, StringComparison.Ordinal);
+        await Http.PostError(erp, "external-task/fetchAndLock", new { workerId = "w", maxTasks = 1, topics = new object[] { new { topicName = "x", lockDuration = 10, tenantIdIn = new[] { "t1" } } } }, HttpStatusCode.BadRequest, "InvalidRequestException");
         await Http.PostError(erp, "external-task/no-such-task/complete", new { workerId = "w" }, HttpStatusCode.NotFound, "RestException");
         await Http.PostError(erp, "external-task/no-such-task/bpmnError", new { workerId = "w" }, HttpStatusCode.BadRequest, "InvalidRequestException");
         using var olav = server.Client("olav");

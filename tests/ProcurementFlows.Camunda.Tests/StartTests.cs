@@ -98,5 +98,7 @@ public sealed class StartTests(CamundaServer server)
 
         await Http.PostError(olav, "process-definition/key/no_such_process/start", new { }, HttpStatusCode.NotFound, "InvalidRequestException");
         await Http.PostError(olav, "process-definition/key/by_id/start", "{not json", HttpStatusCode.BadRequest, "InvalidRequestException");
+        await Http.PostError(olav, "process-definition/key/by_id/start", new { businessKey = "instr", startInstructions = new[] { new { type = "startBeforeActivity", activityId = "Review" } } }, HttpStatusCode.BadRequest, "InvalidRequestException");
+        Assert.Empty((await Http.Get(olav, "process-instance?businessKey=instr"))!.AsArray());
     }
 }

@@ -260,6 +260,11 @@ internal static class DefinitionEndpoints
         var definition = await deployments.GetDefinitionAsync(key, version, cancellationToken)
             ?? throw EngineRestException.NotFound(version is null ? $"No matching process definition with key: {key} and no tenant-id" : $"No matching definition with id {key}:{version}");
         var body = await CamundaJson.ReadBodyAsync(context.Request, new StartProcessInstanceDto(null, null, null, false, false, false), cancellationToken);
+        if (body.StartInstructions is { Count: > 0 } || body.SkipIoMappings || !string.IsNullOrEmpty(body.CaseInstanceId))
+        {
+            throw EngineRestException.InvalidRequest("startInstructions, skipIoMappings and caseInstanceId are not supported: instances start at their start event with their mappings.");
+        }
+
         var variables = TypedVariables.FromDto(body.Variables);
         var outcome = await commands.StartAsync(new StartInstanceRequest(key, definition.Version, body.BusinessKey, variables, user.UserName), cancellationToken);
         Dictionary<string, VariableValueDto>? returned = null;

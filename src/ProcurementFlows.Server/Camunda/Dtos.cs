@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ProcurementFlows.Server.Camunda;
@@ -65,7 +66,7 @@ public sealed record ProcessDefinitionDto(
 public sealed record ProcessDefinitionXmlDto(string Id, string Bpmn20Xml);
 
 /// <summary>Body of <c>POST /process-definition/.../start</c>.</summary>
-public sealed record StartProcessInstanceDto(Dictionary<string, VariableValueDto?>? Variables, string? BusinessKey, string? CaseInstanceId, bool WithVariablesInReturn, bool SkipCustomListeners, bool SkipIoMappings);
+public sealed record StartProcessInstanceDto(Dictionary<string, VariableValueDto?>? Variables, string? BusinessKey, string? CaseInstanceId, bool WithVariablesInReturn, bool SkipCustomListeners, bool SkipIoMappings, List<JsonElement>? StartInstructions = null);
 
 /// <summary>A process instance.</summary>
 public sealed record ProcessInstanceDto(
@@ -169,7 +170,12 @@ public sealed record FetchTopicDto(
     string? ProcessDefinitionKey,
     List<string>? ProcessDefinitionKeyIn,
     bool DeserializeValues,
-    bool IncludeExtensionProperties);
+    bool IncludeExtensionProperties,
+    Dictionary<string, JsonElement>? ProcessVariables = null,
+    string? ProcessDefinitionId = null,
+    List<string>? ProcessDefinitionIdIn = null,
+    string? ProcessDefinitionVersionTag = null,
+    List<string>? TenantIdIn = null);
 
 /// <summary>A locked external task.</summary>
 public sealed record LockedExternalTaskDto(

@@ -96,6 +96,18 @@ internal static class ExternalTaskEndpoints
                 throw EngineRestException.InvalidRequest($"Topic '{topic.TopicName}': lockDuration must be a positive number of milliseconds.");
             }
 
+            var unsupported = new[]
+            {
+                (topic.ProcessVariables is { Count: > 0 }, "processVariables"),
+                (topic.ProcessDefinitionId is not null || topic.ProcessDefinitionIdIn is { Count: > 0 }, "processDefinitionId(In)"),
+                (topic.ProcessDefinitionVersionTag is not null, "processDefinitionVersionTag"),
+                (topic.TenantIdIn is { Count: > 0 }, "tenantIdIn"),
+            }.Where(f => f.Item1).Select(f => f.Item2).ToList();
+            if (unsupported.Count > 0)
+            {
+                throw EngineRestException.InvalidRequest($"Topic '{topic.TopicName}': the filter(s) {string.Join(", ", unsupported)} are not supported (supported: businessKey, processDefinitionKey, processDefinitionKeyIn, variables).");
+            }
+
             var keys = topic.ProcessDefinitionKeyIn ?? (topic.ProcessDefinitionKey is null ? null : [topic.ProcessDefinitionKey]);
             topics.Add(new ExternalTaskTopic(topic.TopicName, TimeSpan.FromMilliseconds(topic.LockDuration.Value), topic.Variables, topic.BusinessKey, keys));
         }
