@@ -4,8 +4,8 @@ using ProcurementFlows.Runtime;
 namespace ProcurementFlows.Server.Operations;
 
 /// <summary>
-/// The <c>ProcurementFlows</c> meter as the server sees it: what passes through the API. Registry call latency comes
-/// from the HTTP client instrumentation (<c>http.client.request.duration</c> per registry host).
+/// The <c>ProcurementFlows</c> meter as the server sees it: what passes through the API. Registry call latency is the
+/// <c>ProcurementFlows.Registries</c> meter's <c>procurementflows.registry.call.duration</c> (by registry and outcome).
 /// </summary>
 public sealed class ProcurementFlowsMetrics : IDisposable
 {
