@@ -64,12 +64,13 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
         }
 
         // Everything but the title: the missing required field is marked inline and nothing is completed.
+        // The date picker first: its calendar closes before the text fields are typed into.
+        await FillDateAsync(page, form.GetByLabel("Needed by"), "2027-03-01");
         await form.GetByLabel("Operational need and description").FillAsync("Night-vision goggles for two infantry platoons.");
         await form.GetByLabel("CPV code").FillAsync("38631000");
         await form.GetByLabel("Quantity").FillAsync("60");
         await form.GetByLabel("Unit of measure").FillAsync("pieces");
         await form.GetByLabel("Estimated value (excl. VAT)").FillAsync("1200000");
-        await FillDateAsync(page, form.GetByLabel("Needed by"), "2027-03-01");
         await form.GetByLabel("Justification").FillAsync("Replacement of end-of-life equipment.");
         await page.Locator("#complete").ClickAsync();
         await page.Locator("#form-errors .alert-danger").WaitForAsync();
@@ -80,7 +81,16 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
 
         await title.Locator("input").FillAsync("Night-vision goggles");
         await page.Locator("#complete").ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{instanceId}");
+        try
+        {
+            await page.WaitForURLAsync($"**/cases/{instanceId}");
+        }
+        catch (TimeoutException)
+        {
+            await session.ScreenshotAsync("task-shipped-form-not-completed");
+            Assert.Fail($"The task was not completed: {await page.Locator("#form-errors").InnerTextAsync()}");
+        }
+
 
         // The path advanced: the requirement is defined, its approval by a budget holder is active.
         await page.Locator("#case-diagram .djs-element.case-completed[data-element-id='Task_DefineRequirement']").WaitForAsync();
@@ -188,7 +198,50 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
         var historyItems = page.Locator("#recent-history li");
         Assert.True(await historyItems.CountAsync() >= 2, "The recent history lists the case's entries.");
         await Assertions.Expect(page.Locator("#recent-history")).ToContainTextAsync("ingrid");
+        // Activities are named from the diagram, not shown by id.
+        await Assertions.Expect(page.Locator("#recent-history [data-activity-id='Task_ReviewFindings']").First).ToHaveTextAsync("Review vetting findings");
         await session.ScreenshotAsync("task-vetting-findings");
+        session.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Shipped_supplier_vetting_against_the_registry_sandbox_shows_its_real_findings_on_the_review_task()
+    {
+        var businessKey = BusinessKeys.New("SV");
+        var supplier = new JsonObject { ["name"] = "Fjordvakt Maritime AS", ["country"] = "NO", ["identifierScheme"] = "NO-BRC", ["identifierId"] = "934567897" };
+        var instanceId = await server.StartAsync("olav", "supplier-vetting", businessKey, new JsonObject { ["supplier"] = supplier });
+
+        // The four registry checks run as service tasks against the sandbox; the bankrupt company sends the case to review.
+        using var ingrid = await server.ApiAsync("ingrid");
+        string? taskId = null;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (taskId is null)
+        {
+            var detail = JsonNode.Parse(await ingrid.GetStringAsync($"/api/instances/{instanceId}"))!;
+            taskId = detail["openTasks"]!.AsArray().FirstOrDefault(t => t!["activityId"]!.GetValue<string>() == "Task_ReviewFindings")?["id"]?.GetValue<string>();
+            Assert.True(taskId is not null || DateTimeOffset.UtcNow < deadline, $"No review task within 60 s: {detail.ToJsonString()[..Math.Min(2000, detail.ToJsonString().Length)]}");
+            if (taskId is null)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        await using var session = await browser.OpenAsync(server.BaseAddress);
+        var page = session.Page;
+        await SignIn.AsAsync(session, "ingrid", $"/tasks/{taskId}");
+        var findings = page.Locator("#vetting-findings table");
+        await Assertions.Expect(findings.Locator("tbody tr")).ToHaveCountAsync(4);
+        var company = findings.Locator("tr[data-variable='companyLookup']");
+        await Assertions.Expect(company.Locator(".badge[data-status='hit']")).ToHaveTextAsync("Hit");
+        await Assertions.Expect(company).ToContainTextAsync("Brønnøysund");
+        await Assertions.Expect(company).ToContainTextAsync("2026-09-14");
+        await Assertions.Expect(company.Locator("time")).ToHaveCountAsync(1);
+        foreach (var variable in new[] { "sanctionsScreening", "leiCheck", "exclusionsCheck" })
+        {
+            await Assertions.Expect(findings.Locator($"tr[data-variable='{variable}'] .badge[data-status]")).ToHaveCountAsync(1);
+        }
+
+        await session.ScreenshotAsync("task-vetting-sandbox");
         session.AssertNoConsoleErrors();
     }
 
@@ -205,8 +258,16 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
         await using var session = await browser.OpenAsync(server.BaseAddress);
         var page = session.Page;
         await SignIn.AsAsync(session, "olav", $"/tasks/{taskId}");
-        await page.Locator("#delegate").ClickAsync();
         var dialog = page.Locator("#delegate-dialog");
+        // Escape closes the dialog and gives focus back to the button that opened it.
+        await page.Locator("#delegate").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#delegate-dialog-input")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#delegate")).ToBeFocusedAsync();
+
+        await page.Locator("#delegate").ClickAsync();
         await Assertions.Expect(page.Locator("#delegate-dialog-input")).ToBeFocusedAsync();
         // Offered: members of procurement-officers other than olav himself.
         await Assertions.Expect(dialog.Locator("[role='option']").First).ToBeVisibleAsync();
@@ -275,6 +336,13 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
         await page.Locator("#task-search").FillAsync("");
         await list.Locator("tr").Filter(new() { HasText = second }).WaitForAsync();
         Assert.DoesNotContain("q=", new Uri(page.Url).Query, StringComparison.Ordinal);
+
+        // The list tabs work from the keyboard (arrow keys) and the choice is kept in the URL too.
+        await page.Locator("#tab-claimable").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await Assertions.Expect(page.Locator("#tab-mine")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#tab-mine")).ToHaveAttributeAsync("aria-selected", "true");
+        await page.WaitForURLAsync(url => new Uri(url).Query.Contains("filter=mine", StringComparison.Ordinal));
         session.AssertNoConsoleErrors();
     }
 

@@ -38,10 +38,13 @@ internal sealed record InstanceRow(
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), Read(reader, 1)) : null;
     }
 
-    /// <summary>A pending timer's due time and its instance row in one round trip, or null when the timer is not pending.</summary>
+    /// <summary>
+    /// A pending timer's due time and its instance row in one round trip, or null when the timer is not pending
+    /// or is being fired right now by another transaction (its row is locked: skipped, not waited for).
+    /// </summary>
     public static async Task<(DateTimeOffset DueAt, InstanceRow Row)?> LoadByPendingTimerAsync(NpgsqlConnection connection, string timerId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT t.due_at, {JoinedColumns} FROM pf.timers t JOIN pf.instances i ON i.id = t.instance_id WHERE t.id = @id AND t.status = 'pending'", connection);
+        await using var command = new NpgsqlCommand($"SELECT t.due_at, {JoinedColumns} FROM pf.timers t JOIN pf.instances i ON i.id = t.instance_id WHERE t.id = @id AND t.status = 'pending' FOR UPDATE OF t SKIP LOCKED", connection);
         command.Parameters.AddWithValue("id", timerId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (reader.GetFieldValue<DateTimeOffset>(0), Read(reader, 1)) : null;

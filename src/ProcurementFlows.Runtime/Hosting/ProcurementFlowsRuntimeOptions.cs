@@ -33,6 +33,21 @@ public sealed class ProcurementFlowsRuntimeOptions : IValidatableObject
     [Range(1, 1000)]
     public int WorkerCount { get; set; } = Math.Max(4, Environment.ProcessorCount * 4);
 
+    /// <summary>
+    /// How many due scheduled jobs (timers) Hangfire moves to its queue in parallel; many timers falling due
+    /// at once are limited by this. Default 4.
+    /// </summary>
+    [Range(1, 64)]
+    public int SchedulerParallelism { get; set; } = 4;
+
+    /// <summary>
+    /// Let Hangfire's own bookkeeping commit without waiting for the WAL flush (<c>synchronous_commit = off</c>
+    /// on Hangfire's connections only). Safe because the runtime's rows are the truth: every timer and
+    /// service job is committed durably in <c>pf</c>, its job re-checks the row, and the sweep takes over a
+    /// job lost in a crash. The runtime's own commits stay synchronous. Default true.
+    /// </summary>
+    public bool HangfireAsynchronousCommit { get; set; } = true;
+
     /// <summary>How often Hangfire looks for due scheduled jobs (timers). Default 1 s.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -40,13 +55,17 @@ public sealed class ProcurementFlowsRuntimeOptions : IValidatableObject
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How often each process sweeps for overdue timers and service jobs whose Hangfire job was lost
-    /// (e.g. a crash between commit and scheduling). Default 15 s.
+    /// How often each process sweeps for overdue timers and service jobs: those whose Hangfire job was lost
+    /// (e.g. a crash between commit and scheduling) or is late because many fell due at once. Default 2 s.
     /// </summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How overdue a timer or job must be before the sweep takes it over from Hangfire. Default 10 s.</summary>
-    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How overdue a timer or job must be before the sweep takes it over from Hangfire. Default 3 s.</summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How many overdue timers the sweep fires at the same time (one transaction each). Default 4.</summary>
+    [Range(1, 64)]
+    public int TimerFiringParallelism { get; set; } = 4;
 
     /// <summary>How long a running service-task handler holds its job before another process may take it over. Default 5 min.</summary>
     public TimeSpan ServiceJobLease { get; set; } = TimeSpan.FromMinutes(5);

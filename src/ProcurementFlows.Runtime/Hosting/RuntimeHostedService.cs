@@ -45,6 +45,7 @@ internal sealed class RuntimeHostedService(
             {
                 WorkerCount = settings.WorkerCount,
                 SchedulePollingInterval = settings.SchedulePollingInterval,
+                MaxDegreeOfParallelismForSchedulers = settings.SchedulerParallelism,
                 Activator = new ServiceProviderJobActivator(services.GetRequiredService<IServiceScopeFactory>()),
                 ServerName = $"procurementflows:{Environment.MachineName}:{Environment.ProcessId}",
             },

@@ -78,6 +78,13 @@ public static class RuntimeServiceCollectionExtensions
                 DistributedLockTimeout = settings.JobLockTimeout,
             };
             var connectionString = sp.GetRequiredService<RuntimeDatabase>().ConnectionString;
+            if (settings.HangfireAsynchronousCommit)
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+                builder.Options = $"{builder.Options} -c synchronous_commit=off".TrimStart();
+                connectionString = builder.ConnectionString;
+            }
+
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
         });
         services.TryAddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));

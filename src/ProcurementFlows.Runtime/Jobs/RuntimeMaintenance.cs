@@ -27,7 +27,10 @@ internal sealed class RuntimeMaintenance(
 
     public Task<int> RunDueServiceJobsAsync(CancellationToken cancellationToken = default) => RunDueServiceJobsAsync(TimeSpan.Zero, cancellationToken);
 
-    /// <summary>Fires pending timers due at least <paramref name="grace"/> ago (repeats while firing makes more due).</summary>
+    /// <summary>
+    /// Fires pending timers due at least <paramref name="grace"/> ago, <see cref="ProcurementFlowsRuntimeOptions.TimerFiringParallelism"/>
+    /// at a time (repeats while firing makes more due).
+    /// </summary>
     public async Task<int> FireDueTimersAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         var fired = 0;
@@ -50,13 +53,18 @@ internal sealed class RuntimeMaintenance(
                 break;
             }
 
-            foreach (var (timerId, instanceId) in due)
-            {
-                if (await FireTimerAsync(instanceId, timerId, cancellationToken))
+            // Batch firing: several timers at once, one transaction each (a burst of timers falling due
+            // together is fired here when Hangfire's per-job bookkeeping falls behind).
+            await Parallel.ForEachAsync(
+                due,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.TimerFiringParallelism, CancellationToken = cancellationToken },
+                async (timer, token) =>
                 {
-                    fired++;
-                }
-            }
+                    if (await FireTimerAsync(timer.InstanceId, timer.TimerId, token))
+                    {
+                        Interlocked.Increment(ref fired);
+                    }
+                });
         }
 
         return fired;

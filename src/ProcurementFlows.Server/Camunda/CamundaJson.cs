@@ -10,6 +10,9 @@ internal static class CamundaJson
 {
     public static readonly JsonSerializerOptions Options = Create();
 
+    /// <summary>Camunda's response content type, without a charset parameter.</summary>
+    public const string ContentType = "application/json";
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

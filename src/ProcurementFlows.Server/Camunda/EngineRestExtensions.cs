@@ -160,7 +160,7 @@ internal sealed class EngineRestErrorFilter(ILogger<EngineRestErrorFilter> logge
                 logger.LogInformation("engine-rest {Method} {Path} answered {Status}: {Message}", context.HttpContext.Request.Method, context.HttpContext.Request.Path, status, ex.Message);
             }
 
-            return Results.Json(body, CamundaJson.Options, statusCode: status);
+            return EngineRestSupport.Json(body, status);
         }
     }
 }

@@ -145,5 +145,9 @@ internal static class EngineRestSupport
 
     public static UserContext ToUserContext(this CurrentUser user) => new(user.UserName, user.Groups);
 
-    public static IResult Json(object value, int status = StatusCodes.Status200OK) => Results.Json(value, CamundaJson.Options, statusCode: status);
+    /// <summary>
+    /// A JSON response with Content-Type exactly <c>application/json</c>, as Camunda sends it: Camunda's own clients
+    /// (e.g. camunda-external-task-client-js) compare the header verbatim and treat anything else as raw bytes.
+    /// </summary>
+    public static IResult Json(object value, int status = StatusCodes.Status200OK) => Results.Json(value, CamundaJson.Options, CamundaJson.ContentType, status);
 }

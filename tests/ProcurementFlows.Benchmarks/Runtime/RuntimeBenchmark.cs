@@ -15,7 +15,8 @@ namespace ProcurementFlows.Runtime.Benchmarks;
 /// latency with many active instances. Options: <c>--active N</c> (default 100000), <c>--clients N</c>
 /// (default 8), <c>--seconds N</c> for pgbench (default 15), <c>--measured N</c> starts and completions
 /// (default 3000), <c>--timers N</c> (default 10000), <c>--only pgbench,cpu,throughput,latency,timers</c>
-/// (default all), <c>--fast</c> (fsync off).
+/// (default all), <c>--fast</c> (fsync off), <c>--hangfire-sync</c> (Hangfire commits wait for the WAL flush),
+/// <c>--scheduler-parallelism N</c>.
 /// </summary>
 public static class RuntimeBenchmark
 {
@@ -27,6 +28,8 @@ public static class RuntimeBenchmark
         var measured = Option(args, "--measured", 3000);
         var timers = Option(args, "--timers", 10_000);
         var fast = args.Contains("--fast");
+        HangfireSync = args.Contains("--hangfire-sync");
+        SchedulerParallelism = Option(args, "--scheduler-parallelism", new ProcurementFlowsRuntimeOptions().SchedulerParallelism);
         var only = OptionText(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         bool Part(string name) => only is null || only.Contains(name);
         var root = Path.Combine(Path.GetTempPath(), $"pf-bench-{Environment.ProcessId}");
@@ -110,6 +113,10 @@ public static class RuntimeBenchmark
         return 0;
     }
 
+    private static bool HangfireSync { get; set; }
+
+    private static int SchedulerParallelism { get; set; }
+
     private static readonly UserContext Officer = UserContext.Of("bench", "officers");
 
     private const string SingleTask = """
@@ -161,6 +168,8 @@ public static class RuntimeBenchmark
             o.RunBackgroundServer = background;
             o.WorkerCount = Environment.ProcessorCount * 8;
             o.MaxPoolSize = 100;
+            o.HangfireAsynchronousCommit = !HangfireSync;
+            o.SchedulerParallelism = SchedulerParallelism;
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -307,6 +316,7 @@ public static class RuntimeBenchmark
                     var list = new List<InstanceOutcome>(n);
                     for (var i = first; i < first + n; i++)
                     {
+                        unit.Depth = 0; // independent starts, not a cascade
                         list.Add(await processor.StartAsync(unit, key, null, new Engine.StartProcess(Guid.NewGuid().ToString(), $"B-{i}", "bench", variables(i)), CancellationToken.None));
                     }
 
@@ -329,7 +339,7 @@ public static class RuntimeBenchmark
     /// <summary>10,000 timers due at the same instant, fired by a Hangfire server in this process.</summary>
     private static async Task<(string, string, string)> TimersAsync(LocalPostgresCluster cluster, int timers, int clients)
     {
-        var dueAt = DateTimeOffset.UtcNow.AddSeconds(60);
+        var dueAt = DateTimeOffset.UtcNow.AddSeconds(15 + (timers / 200));
         await using (var host = await StartRuntimeAsync(cluster.ConnectionString, background: false))
         {
             await host.Services.GetRequiredService<IDeploymentService>().DeployAsync(new DeploymentRequest("bench", [new("task.bpmn", SingleTask), new("timer.bpmn", TimerAt)]));

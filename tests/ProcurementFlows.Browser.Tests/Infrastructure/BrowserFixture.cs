@@ -19,6 +19,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,
@@ -51,7 +52,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var size = viewport == Viewport.Laptop ? new ViewportSize { Width = 1440, Height = 900 } : new ViewportSize { Width = 768, Height = 1024 };
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), ViewportSize = size, Locale = "en-GB" });
-        context.SetDefaultTimeout(15_000);
+        // Generous waits: CI machines here are shared and often loaded (a passing step never waits this long).
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         var page = await context.NewPageAsync();
         return new BrowserSession(context, page, viewport);
     }

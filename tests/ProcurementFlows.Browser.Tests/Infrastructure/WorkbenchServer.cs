@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using ProcurementFlows.RegistrySandbox;
 using ProcurementFlows.Server;
 
 namespace ProcurementFlows.Browser.Tests.Infrastructure;
@@ -11,7 +12,8 @@ namespace ProcurementFlows.Browser.Tests.Infrastructure;
 /// <summary>
 /// The real server on a loopback Kestrel port, in the Development environment (sample accounts), with its own
 /// private PostgreSQL cluster (the runtime's local cluster under .data/browser-tests, a fresh database per run),
-/// the shipped workflows deployed at start-up, and the workbench built into its output.
+/// the shipped workflows deployed at start-up, the offline registry sandbox behind the vetting service tasks, and the
+/// workbench built into its output.
 /// </summary>
 public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAsyncLifetime
 {
@@ -34,16 +36,29 @@ public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAs
     /// <summary>Where the server listens.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
+    private SandboxHost? sandbox;
+
     /// <inheritdoc />
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        // The registry sandbox runs beside the server (its own loopback port), so the shipped vetting service tasks call it.
+        sandbox = await SandboxHost.StartAsync();
         StartServer();
         using var client = CreateClient();
         BaseAddress = client.BaseAddress!;
-        return Task.CompletedTask;
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (sandbox is not null)
+        {
+            await sandbox.DisposeAsync();
+        }
+    }
 
     /// <inheritdoc />
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -55,10 +70,13 @@ public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAs
         builder.UseSetting("ProcurementFlows:Runtime:LocalPostgresDurable", "false");
         builder.UseSetting("ProcurementFlows:Runtime:WorkflowsDirectory", Path.Combine(Repository.Root, "workflows"));
         builder.UseSetting("ProcurementFlows:Runtime:SweepInterval", "00:00:01");
-        // The embedded registry sandbox is a second web host in the process, which WebApplicationFactory
-        // would take for the server; these tests need no registry.
+        // The server's own embedded sandbox would be a second web host inside WebApplicationFactory's start-up (which
+        // it would take for the server); the fixture starts one beforehand and points the registry clients at it.
         builder.UseSetting("Registries:UseSandbox", "false");
-        builder.UseSetting("Registries:SamGov:ApiKey", "browser-test-key");
+        foreach (var (key, value) in sandbox!.RegistriesConfiguration())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>An API client with a bearer token of the named sample user, for test set-up.</summary>

@@ -34,7 +34,7 @@ public static class Http
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"Expected {(int)status} but got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.ToString()); // exactly, as Camunda sends it
         var body = JsonNode.Parse(text)!;
         Assert.Equal(type, (string?)body["type"]);
         var message = (string?)body["message"];

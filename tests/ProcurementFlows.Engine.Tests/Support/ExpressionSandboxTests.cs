@@ -39,8 +39,27 @@ public sealed class ExpressionSandboxTests(ExpressionFixture fixture) : IClassFi
     [InlineData("${(() => { const a = []; for (let i = 0; i < 1500; i++) a.push('x'.repeat(16000) + i); return a.length; })()}")]
     [InlineData("${(() => { let s = 'x'.repeat(100000); for (let i = 0; i < 40; i++) s = s + s; return s.length; })()}")]
     [InlineData("${'x'.repeat(900000).concat('y'.repeat(900000)).length}")]
+    [InlineData("${JSON.stringify(new Array(99999).fill('x'.repeat(900000))).length}")]
+    [InlineData("${JSON.stringify({ a: new Array(50000).fill('x'.repeat(100)) }, null, 10).length}")]
+    [InlineData("${JSON.stringify(new Array(99999).fill('x'.repeat(900000)), (k, v) => v).length}")]
+    [InlineData("${(() => { const s = 'x'.repeat(900000); return JSON.stringify(new Array(5000).fill({ toJSON: () => s })).length; })()}")]
+    [InlineData("${(() => { const a = [1]; for (let i = 0; i < 60; i++) a.push(a); return JSON.stringify({ a }).length; })()}")]
     public void Huge_allocations_hit_the_memory_limit(string text) =>
         Assert.Equal(ExpressionErrorCodes.MemoryLimit, Fails(text).Code);
+
+    [Fact]
+    public void JSON_stringify_keeps_its_meaning_under_the_size_guard()
+    {
+        var text = "${JSON.stringify({ a: 1, b: 'two', c: [true, null], d: { e: 5 } }, ['a', 'c', 'd']) + '|' + JSON.stringify({ x: 2 }, (k, v) => typeof v === 'number' ? v * 10 : v) + '|' + JSON.stringify([1, { y: 'z' }], null, 1)}";
+        Assert.Equal("{\"a\":1,\"c\":[true,null],\"d\":{}}|{\"x\":20}|[\n 1,\n {\n  \"y\": \"z\"\n }\n]", _eval.Evaluate(Compile(text), DictionaryVariableScope.Empty)!.GetValue<string>());
+    }
+
+    [Fact]
+    public void JSON_stringify_of_a_large_plain_array_within_the_limit_still_works()
+    {
+        var text = "${JSON.stringify(new Array(40000).fill(7)).length}";
+        Assert.Equal(80001, _eval.Evaluate(Compile(text), DictionaryVariableScope.Empty)!.GetValue<double>());
+    }
 
     [Fact]
     public void Binary_buffers_are_not_available()

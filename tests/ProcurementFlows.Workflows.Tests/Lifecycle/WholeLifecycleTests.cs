@@ -78,6 +78,16 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         await ingrid.Do("Task_ExportControl", Vars.Of(("endUserCertificateReceived", true), ("exportControlOk", true)), cleanChild);
         await olav.Do("Task_NcageVerification", Vars.Of(("ncageCode", "N4512"), ("ncageSource", "nspa-eportal"), ("ncageVerified", true)), cleanChild);
 
+        // The supplier's self-declaration (ESPD) reaches its own vetting only: the key is the case number plus its identifier.
+        var declaration = Vars.Of(("selfDeclaration", new JsonObject { ["espdReference"] = "ESPD-2026-311", ["exclusionGrounds"] = "none" }));
+        using (var caseNumberOnly = await olav.Http.PostAsJsonAsync("/api/messages", new { messageName = "supplier-declaration", correlationKey = CaseNumber, variables = declaration }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, caseNumberOnly.StatusCode);
+        }
+
+        var declared = await olav.Post("/api/messages", new { messageName = "supplier-declaration", correlationKey = CaseNumber + "/NO-BRC-923456783", variables = declaration });
+        Assert.Equal(cleanChild, (string?)Assert.Single(declared["delivered"]!.AsArray())!["instanceId"]);
+
         // 3. Solicitation with a 40-day tender period; a clarification question arrives by message and is answered.
         await olav.Do("Task_PrepareSolicitation", Vars.Of(
             ("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles, restricted procedure"), ("tenderPeriodDays", 40),

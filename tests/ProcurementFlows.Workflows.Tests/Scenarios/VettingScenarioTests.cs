@@ -97,8 +97,32 @@ public sealed class VettingScenarioTests
         }
     }
 
+    [Fact]
+    public void Each_candidate_waits_for_its_own_self_declaration_and_declared_exclusion_grounds_exclude_it()
+    {
+        var run = new CaseRunner();
+        var clean = run.Start("supplier-vetting", "paula", Vars.Of(("supplier", CleanSupplier())));
+        var other = run.Start("supplier-vetting", "paula", Vars.Of(("supplier", SanctionedSupplier())));
+        AnswerRegistries(run, clean, sanctions: "clear");
+        AnswerRegistries(run, other, sanctions: "clear");
+
+        // the same message name in two vetting instances of one case: the supplier's identifier tells them apart
+        Assert.Equal("PF-2026-0042/NO-BRC-923609016", Assert.Single(run[clean].MessageSubscriptions).CorrelationKey);
+        Assert.Equal("PF-2026-0042/NO-BRC-999888777", Assert.Single(run[other].MessageSubscriptions).CorrelationKey);
+
+        run.Complete("Task_SecurityClearance", "sven", ["security-officers"], Vars.Of(("facilityClearanceLevel", "confidential"), ("securityClearanceOk", true)), clean);
+        run.Complete("Task_ExportControl", "erik", ["export-control-officers"], Vars.Of(("exportControlOk", true)), clean);
+        run.Complete("Task_NcageVerification", "paula", ["procurement-officers"], Vars.Of(("ncageCode", "N1234"), ("ncageSource", "nspa-eportal"), ("ncageVerified", true)), clean);
+        Assert.Equal(InstanceStatus.Active, run[clean].Status); // every check passed, but no declaration yet
+
+        run.Deliver("supplier-declaration", Vars.Of(("selfDeclaration", new JsonObject { ["espdReference"] = "ESPD-77", ["exclusionGrounds"] = "declared", ["declaredGrounds"] = new JsonArray("corruption") })), clean);
+        Assert.Equal(InstanceStatus.Completed, run[clean].Status);
+        Assert.Equal("excluded", (string?)run[clean].Variables["vettingOutcome"]!["decision"]);
+    }
+
     internal static void PassHumanChecks(CaseRunner run, string instanceId)
     {
+        run.Deliver("supplier-declaration", Vars.Of(("selfDeclaration", new JsonObject { ["espdReference"] = "ESPD-2026-11", ["exclusionGrounds"] = "none" })), instanceId);
         run.Complete("Task_SecurityClearance", "sven", ["security-officers"], Vars.Of(("facilityClearanceLevel", "confidential"), ("securityClearanceOk", true)), instanceId);
         run.Complete("Task_ExportControl", "erik", ["export-control-officers"], Vars.Of(("exportControlOk", true)), instanceId);
         run.Complete("Task_NcageVerification", "paula", ["procurement-officers"], Vars.Of(("ncageCode", "N1234"), ("ncageSource", "nspa-eportal"), ("ncageVerified", true)), instanceId);

@@ -51,7 +51,9 @@ internal sealed class JintSandbox
             throw new SandboxLimitException(
                 ExpressionErrorCodes.MemoryLimit,
                 $"tried to build a string of {args.At(0)} characters (limit {options.MaxStringLength})"));
-        var roots = (JsArray)_engine.Invoke(harden, limit, options.MaxStringLength);
+        var jsonSize = new ClrFunction(_engine, "jsonSize", (_, args) =>
+            JsonSizeEstimate.Of(args.At(0), (int)args.At(1).AsNumber(), options.MaxStringLength));
+        var roots = (JsArray)_engine.Invoke(harden, limit, options.MaxStringLength, jsonSize);
         DeepFreeze(roots);
         _constraint.Enabled = true;
     }

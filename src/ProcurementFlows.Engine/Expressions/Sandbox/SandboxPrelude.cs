@@ -4,15 +4,16 @@ namespace ProcurementFlows.Engine.Expressions.Sandbox;
 internal static class SandboxPrelude
 {
     /// <summary>
-    /// A function (limit, maxLength) that (1) guards the string builders that can allocate without running a
-    /// statement (repeat, padStart, padEnd, join, concat) by calling <c>limit(n)</c>, which throws a CLR
+    /// A function (limit, maxLength, jsonSize) that (1) guards the string builders that can allocate without running a
+    /// statement (repeat, padStart, padEnd, join, concat, JSON.stringify — sized beforehand by <c>jsonSize</c>, see
+    /// <see cref="JsonSizeEstimate"/>) by calling <c>limit(n)</c>, which throws a CLR
     /// exception script cannot catch; (2) removes binary buffers (ArrayBuffer, typed arrays, …), weak references
     /// and ShadowRealm (a fresh realm would have unfrozen intrinsics); (3) returns the roots (the global object and
     /// the hidden intrinsic prototypes) that <see cref="JintSandbox"/> then deep-freezes, so that no evaluation can
     /// leave state (prototype pollution, new globals) behind for the next one.
     /// </summary>
     public const string Source = """
-(function (limit, maxLength) {
+(function (limit, maxLength, jsonSize) {
   'use strict';
   const sp = String.prototype, ap = Array.prototype;
   const origRepeat = sp.repeat, origPadStart = sp.padStart, origPadEnd = sp.padEnd, origJoin = ap.join, origConcat = sp.concat;
@@ -28,6 +29,26 @@ internal static class SandboxPrelude
     let n = 0;
     for (let i = 0; i < len; i++) { const e = o[i]; n += (e === undefined || e === null ? 0 : String(e).length) + sepLength; check(n); }
     return origJoin.call(this, separator);
+  });
+  const origStringify = JSON.stringify;
+  define(JSON, 'stringify', function stringify(value, replacer, space) {
+    const gap = typeof space === 'number' ? Math.min(10, Math.max(0, Math.floor(space))) : typeof space === 'string' ? Math.min(10, space.length) : 0;
+    const estimate = typeof replacer === 'function' ? -1 : jsonSize(value, gap);
+    if (estimate >= 0) {
+      check(estimate);
+      return origStringify(value, replacer, space);
+    }
+    // User code runs while serialising (a replacer, toJSON, getters): count what it returns as it goes.
+    const allow = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
+    let n = 0;
+    const counted = function (key, v) {
+      if (allow !== null && key !== '' && !Array.isArray(this) && !allow.has(key)) return undefined;
+      if (typeof replacer === 'function') v = replacer.call(this, key, v);
+      n += String(key).length + 4 + gap * 8 + (typeof v === 'string' ? v.length : 0);
+      check(n);
+      return v;
+    };
+    return origStringify(value, counted, space);
   });
   for (const name of ['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
                       'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array',

@@ -402,6 +402,8 @@ export const api = {
       const forms_ = arr(forms).filter((f) => (f as Json).schema || (f as Json).content);
       return toDefinitionVersion({ ...detail, definition: { ...((detail.definition as Json | undefined) ?? detail), xml }, forms: forms_ });
     },
+    /** Just the BPMN XML of a version. */
+    xml: (key: string, version: number) => requestText(`/api/definitions/${enc(key)}/versions/${version}/xml`),
     /** Validates without deploying; answers every error at once (empty when valid). */
     validate: async (resources: DeploymentResource[]): Promise<ValidationError[]> => {
       try {
@@ -471,6 +473,7 @@ export const api = {
       const schema = form ? (form.schema ?? (form.content ? toForm(form).schema : form.components ? form : undefined)) : undefined;
       return {
         ...toTask(task),
+        definitionVersion: instance?.version,
         formKey: str(task.formKey),
         form: (schema as FormSchema | undefined) ?? null,
         variables,

@@ -225,6 +225,8 @@ export interface StartCaseRequest {
 }
 
 export interface TaskDetail extends TaskSummary {
+  /** The process version the case runs (to name activities from its diagram). */
+  definitionVersion?: number;
   formKey?: string;
   form?: FormSchema | null;
   variables: Record<string, unknown>;

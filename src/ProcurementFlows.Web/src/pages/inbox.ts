@@ -80,11 +80,23 @@ const page: PageRender = (outlet, _params, urlQuery) => {
   const tabs = (['mine', 'claimable'] as TaskFilter[]).map((f) =>
     h('button', { type: 'button', role: 'tab', 'aria-selected': String(query.filter === f), id: `tab-${f}`, 'data-filter': f }, f === 'mine' ? 'My tasks' : 'My groups (claimable)'),
   );
+  // ARIA tabs: one tab stop; the arrow keys move between the tabs and select them.
   for (const tab of tabs) {
+    tab.tabIndex = tab.getAttribute('aria-selected') === 'true' ? 0 : -1;
+    tab.onkeydown = (event) => {
+      if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+      event.preventDefault();
+      const next = tabs[(tabs.indexOf(tab) + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
+      next.focus();
+      next.click();
+    };
     tab.onclick = () => {
       query.filter = tab.dataset.filter as TaskFilter;
       query.page = 1;
-      for (const t of tabs) t.setAttribute('aria-selected', String(t === tab));
+      for (const t of tabs) {
+        t.setAttribute('aria-selected', String(t === tab));
+        t.tabIndex = t === tab ? 0 : -1;
+      }
       refresh();
     };
   }

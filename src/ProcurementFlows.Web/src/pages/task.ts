@@ -47,6 +47,25 @@ function findingsTable(findings: VettingFinding[]): HTMLElement {
   );
 }
 
+/** Replaces activity ids in the history with their names from the diagram (best effort: ids stay when it cannot load). */
+async function nameActivities(key: string, version: number): Promise<void> {
+  let xml: string;
+  try {
+    xml = await api.definitions.xml(key, version);
+  } catch {
+    return; // the ids are still shown; nothing is lost
+  }
+  const names = new Map<string, string>();
+  for (const el of Array.from(new DOMParser().parseFromString(xml, 'application/xml').querySelectorAll('[id][name]'))) names.set(el.getAttribute('id')!, el.getAttribute('name')!);
+  for (const span of Array.from(document.querySelectorAll<HTMLElement>('#recent-history [data-activity-id]'))) {
+    const name = names.get(span.dataset.activityId!);
+    if (name) {
+      span.textContent = ` ${name}`;
+      span.title = span.dataset.activityId!;
+    }
+  }
+}
+
 /** "TaskCompleted" → "Task completed". */
 function historyLabel(e: HistoryEntry): string {
   const words = e.type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
@@ -149,6 +168,7 @@ function renderTask(task: TaskDetail, setForm: (f: RenderedForm) => void): HTMLE
   };
 
   const context = task.context;
+  if (task.definitionVersion && context?.history?.some((e) => e.activityId && !e.activityName)) void nameActivities(task.definitionKey, task.definitionVersion);
   const findings = context?.findings ?? [];
   const contextCard = h(
     'aside',
@@ -179,7 +199,7 @@ function renderTask(task: TaskDetail, setForm: (f: RenderedForm) => void): HTMLE
             ...context.history
               .slice(-8)
               .reverse()
-              .map((e) => h('li', null, h('span', { className: 'strong' }, historyLabel(e)), e.activityId ? h('span', { className: 'muted' }, ` ${e.activityName ?? e.activityId}`) : null, h('div', { className: 'muted' }, `${formatDate(e.at)}${e.by ? ` · ${e.by}` : ''}`))),
+              .map((e) => h('li', null, h('span', { className: 'strong' }, historyLabel(e)), e.activityId ? h('span', { className: 'muted', 'data-activity-id': e.activityId }, ` ${e.activityName ?? e.activityId}`) : null, h('div', { className: 'muted' }, `${formatDate(e.at)}${e.by ? ` · ${e.by}` : ''}`))),
           )
         : h('p', { className: 'muted' }, 'No history yet.'),
     ),
