@@ -22,6 +22,7 @@ internal sealed class CommandProcessor(
     ProcessEngine engine,
     TimeProvider clock,
     JobDispatcher dispatcher,
+    RuntimeInstruments instruments,
     ProcurementFlowsRuntimeOptionsAccessor options,
     ILogger<CommandProcessor> logger)
 {
@@ -35,46 +36,77 @@ internal sealed class CommandProcessor(
     public async Task<T> RunAsync<T>(Func<UnitOfWork, Task<T>> work, bool retryOnConflict, CancellationToken cancellationToken, bool commit = true)
     {
         var attempts = retryOnConflict ? options.Value.ConflictRetries : 1;
-        for (var attempt = 1; ; attempt++)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        string? commandName = null;
+        var outcome = "failed";
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-                var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using var unit = new UnitOfWork(connection, transaction);
-                T result;
+                cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    result = await work(unit);
-                    if (!commit)
+                    var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+                    var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                    await using var unit = new UnitOfWork(connection, transaction);
+                    T result;
+                    try
                     {
-                        // Dry run: everything was checked and written, and is now thrown away.
-                        await unit.RollbackAsync(cancellationToken);
-                        return result;
+                        try
+                        {
+                            result = await work(unit);
+                        }
+                        finally
+                        {
+                            commandName ??= unit.CommandName;
+                        }
+
+                        if (!commit)
+                        {
+                            // Dry run: everything was checked and written, and is now thrown away.
+                            await unit.RollbackAsync(cancellationToken);
+                            outcome = "dry-run";
+                            return result;
+                        }
+
+                        await unit.CommitAsync(cancellationToken);
+                    }
+                    catch (PostgresException ex) when (ex.SqlState == Schema.ConcurrentChangeSqlState)
+                    {
+                        // The optimistic version check of a queued instance UPDATE found another command first.
+                        throw new ConcurrencyConflictException(ex.MessageText, null, null);
+                    }
+                    catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation)
+                    {
+                        // A concurrent command created or changed the same rows: same outcome as a version conflict.
+                        throw new ConcurrencyConflictException(ex.TableName ?? "(instance)", null, null);
                     }
 
-                    await unit.CommitAsync(cancellationToken);
+                    outcome = "committed";
+                    instruments.Committed(unit.MetricEvents);
+                    await dispatcher.AfterCommitAsync(unit, cancellationToken);
+                    return result;
                 }
-                catch (PostgresException ex) when (ex.SqlState == Schema.ConcurrentChangeSqlState)
+                catch (ConcurrencyConflictException ex) when (attempt < attempts)
                 {
-                    // The optimistic version check of a queued instance UPDATE found another command first.
-                    throw new ConcurrencyConflictException(ex.MessageText, null, null);
+                    logger.LogDebug("Concurrent change on {InstanceId}; retrying (attempt {Attempt})", ex.InstanceId, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), TimeProvider.System, cancellationToken);
                 }
-                catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation)
-                {
-                    // A concurrent command created or changed the same rows: same outcome as a version conflict.
-                    throw new ConcurrencyConflictException(ex.TableName ?? "(instance)", null, null);
-                }
-
-                await dispatcher.AfterCommitAsync(unit, cancellationToken);
-                return result;
             }
-            catch (ConcurrencyConflictException ex) when (attempt < attempts)
-            {
-                logger.LogDebug("Concurrent change on {InstanceId}; retrying (attempt {Attempt})", ex.InstanceId, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), TimeProvider.System, cancellationToken);
-            }
+        }
+        catch (ConcurrencyConflictException)
+        {
+            outcome = "conflict";
+            throw;
+        }
+        catch (ProcurementFlowsException)
+        {
+            outcome = "rejected";
+            throw;
+        }
+        finally
+        {
+            instruments.CommandFinished(commandName, started, outcome);
         }
     }
 
@@ -83,6 +115,7 @@ internal sealed class CommandProcessor(
     {
         var resolved = await DefinitionCache.ResolveVersionAsync(unit.Connection, key, version, cancellationToken);
         var process = await definitions.GetAsync(key, resolved, unit.Connection, cancellationToken);
+        unit.CommandName ??= nameof(StartProcess);
         var result = engine.Execute(process, null, command);
         return await PersistAsync(unit, null, key, resolved, command, result, notifyParent: true, cancellationToken);
     }
@@ -121,6 +154,7 @@ internal sealed class CommandProcessor(
         var process = await definitions.GetAsync(row.DefinitionKey, row.DefinitionVersion, unit.Connection, cancellationToken);
         var state = ProcessStateSerializer.Deserialize(row.StateJson);
         var command = buildCommand(state, row);
+        unit.CommandName ??= command.GetType().Name;
         MarkCommandRows(unit, command);
         var result = engine.Execute(process, state, command);
         return await PersistAsync(unit, row, row.DefinitionKey, targetVersion ?? row.DefinitionVersion, command, result, notifyParent, cancellationToken);
@@ -186,8 +220,18 @@ internal sealed class CommandProcessor(
         var history = new List<(long Sequence, HistoryEntry Entry, string Canonical, string PrevHash, string Hash)>();
         foreach (var effect in result.Effects)
         {
+            if (effect is IncidentRaised incident)
+            {
+                unit.MetricEvents.Add((HistoryEntryType.IncidentRaised, key, incident.Type));
+            }
+
             if (effect is HistoryRecorded recorded)
             {
+                if (recorded.Entry.Type is HistoryEntryType.InstanceStarted or HistoryEntryType.InstanceCompleted or HistoryEntryType.TaskCompleted or HistoryEntryType.TimerFired)
+                {
+                    unit.MetricEvents.Add((recorded.Entry.Type, key, null));
+                }
+
                 sequence++;
                 var canonical = HistoryChain.Canonicalize(state.InstanceId, sequence, recorded.Entry);
                 var next = HistoryChain.Hash(hash, canonical);

@@ -1,4 +1,5 @@
 using Npgsql;
+using ProcurementFlows.Engine;
 
 namespace ProcurementFlows.Runtime.Commands;
 
@@ -29,6 +30,12 @@ internal sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction 
 
     /// <summary>Nesting depth of cascaded commands (children, parents, messages) in this transaction.</summary>
     public int Depth { get; set; }
+
+    /// <summary>The engine command type of the unit's first command (the command-duration metric's tag).</summary>
+    public string? CommandName { get; set; }
+
+    /// <summary>What the unit did, counted by the metrics once it has committed: (type, process key, detail).</summary>
+    public List<(HistoryEntryType Type, string ProcessKey, string? Detail)> MetricEvents { get; } = [];
 
     /// <summary>Whether writes are queued and not yet sent.</summary>
     public bool HasPendingWrites => _writes is not null;

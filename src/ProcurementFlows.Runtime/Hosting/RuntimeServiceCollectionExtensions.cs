@@ -4,6 +4,7 @@ using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ProcurementFlows.Engine;
 using ProcurementFlows.Runtime.Commands;
 using ProcurementFlows.Runtime.Deployment;
@@ -53,6 +54,9 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<DefinitionCache>();
         services.TryAddSingleton<ServiceTaskHandlerRegistry>();
         services.TryAddSingleton<JobDispatcher>();
+        services.AddMetrics();
+        services.TryAddSingleton<RuntimeInstruments>();
+        services.TryAddSingleton<IRuntimeHealth, RuntimeHealth>();
         services.TryAddSingleton<CommandProcessor>();
         services.TryAddSingleton<RuntimeMaintenance>();
         services.TryAddSingleton<IRuntimeMaintenance>(sp => sp.GetRequiredService<RuntimeMaintenance>());
@@ -90,5 +94,16 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
         services.AddHostedService<RuntimeHostedService>();
         return services;
+    }
+
+    /// <summary>
+    /// Adds a health check (default name <c>procurementflows-runtime</c>, tag <c>ready</c>) that reports whether
+    /// the runtime's database answers and is migrated (see <see cref="IRuntimeHealth"/>). Requires
+    /// <see cref="AddProcurementFlowsRuntime(IServiceCollection, Action{ProcurementFlowsRuntimeOptions})"/>.
+    /// </summary>
+    public static IHealthChecksBuilder AddProcurementFlowsRuntimeCheck(this IHealthChecksBuilder builder, string name = "procurementflows-runtime", params string[] tags)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddCheck<RuntimeDatabaseHealthCheck>(name, failureStatus: HealthStatus.Unhealthy, tags: tags.Length > 0 ? tags : ["ready"]);
     }
 }

@@ -16,6 +16,7 @@ internal sealed class RuntimeMaintenance(
     ServiceTaskHandlerRegistry handlers,
     IBackgroundJobClient client,
     TimeProvider clock,
+    RuntimeInstruments instruments,
     ProcurementFlowsRuntimeOptionsAccessor options,
     ILogger<RuntimeMaintenance> logger) : IRuntimeMaintenance
 {
@@ -196,6 +197,21 @@ internal sealed class RuntimeMaintenance(
         {
             // The handler contract: throwing is a retryable failure.
             result = new ServiceTaskResult.Failed(ex.Message, ex.ToString(), Retryable: true);
+        }
+
+        switch (result)
+        {
+            case ServiceTaskResult.Completed:
+                instruments.ServiceJobRan(topic, "completed", null);
+                break;
+            case ServiceTaskResult.BpmnError:
+                instruments.ServiceJobRan(topic, "bpmn_error", null);
+                break;
+            case ServiceTaskResult.Failed failure:
+                instruments.ServiceJobRan(topic, "failed", failure.Retryable);
+                break;
+            default:
+                break;
         }
 
         EngineCommand command = result switch

@@ -30,6 +30,24 @@ internal sealed class RuntimeDatabase : IAsyncDisposable
 
     public Task InitializeAsync() => _initialization.Value;
 
+    /// <summary>Whether initialization has finished successfully (without starting or waiting for it); a failure comes back in <paramref name="failure"/>.</summary>
+    public bool IsInitialized(out Exception? failure)
+    {
+        failure = null;
+        if (!_initialization.IsValueCreated)
+        {
+            return false;
+        }
+
+        var task = _initialization.Value;
+        if (task.IsFaulted)
+        {
+            failure = task.Exception.InnerException ?? task.Exception;
+        }
+
+        return task.IsCompletedSuccessfully;
+    }
+
     private async Task<(NpgsqlDataSource, string)> InitializeCoreAsync()
     {
         var connectionString = _options.ConnectionString;

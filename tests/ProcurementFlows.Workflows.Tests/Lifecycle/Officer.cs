@@ -36,9 +36,20 @@ internal sealed class Officer(string name, HttpClient http)
                 .FirstOrDefault(t => (instanceId is null || (string?)t["instanceId"] == instanceId) && (where is null || where(t)));
         });
 
-    /// <summary>Completes the task with form values, asserting success.</summary>
-    public Task Complete(JsonObject task, Dictionary<string, JsonNode?> variables) =>
-        Post($"/api/tasks/{(string)task["id"]!}/complete", new { variables });
+    /// <summary>
+    /// Opens the task page (asserting that it shows the task's deployed form and the case) and completes the task with
+    /// form values, asserting success.
+    /// </summary>
+    public async Task Complete(JsonObject task, Dictionary<string, JsonNode?> variables)
+    {
+        var id = (string)task["id"]!;
+        var page = await Get($"/api/tasks/{id}");
+        var formKey = (string?)task["formKey"];
+        Assert.StartsWith("camunda-forms:deployment:", formKey, StringComparison.Ordinal);
+        Assert.True(page["form"]?["schema"]?["components"] is JsonArray, $"{task["activityId"]}: the form {formKey} is not deployed");
+        Assert.Equal((string?)task["instanceId"], (string?)page["case"]!["instance"]!["id"]);
+        await Post($"/api/tasks/{id}/complete", new { variables });
+    }
 
     /// <summary>Waits for the task and completes it.</summary>
     public async Task<JsonObject> Do(string activityId, Dictionary<string, JsonNode?> variables, string? instanceId = null)

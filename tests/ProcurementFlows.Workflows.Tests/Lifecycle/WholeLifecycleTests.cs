@@ -64,6 +64,7 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         var clearance = await ingrid.WaitForTask("Task_SecurityClearance");
         var sanctionedChild = (string)review["instanceId"]!;
         var cleanChild = (string)clearance["instanceId"]!;
+        Assert.All(new[] { review, clearance }, t => Assert.Equal(CaseNumber, (string?)t["businessKey"])); // the inbox shows the case number
         var sanctionedVars = (await ingrid.Get($"/api/instances/{sanctionedChild}"))["variables"]!;
         Assert.Equal("Volkov Arms Trading LLC", (string?)sanctionedVars["supplier"]!["name"]);
         Assert.Equal("hit", (string?)sanctionedVars["sanctionsScreening"]!["status"]);
@@ -89,6 +90,18 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         Assert.Equal(cleanChild, (string?)Assert.Single(declared["delivered"]!.AsArray())!["instanceId"]);
 
         // 3. Solicitation with a 40-day tender period; a clarification question arrives by message and is answered.
+        var solicitation = await olav.WaitForTask("Task_PrepareSolicitation", id);
+        using (var tooShort = await olav.Http.PostAsJsonAsync($"/api/tasks/{(string)solicitation["id"]!}/complete", new
+        {
+            variables = Vars.Of(("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles"), ("tenderPeriodDays", 5), ("submissionMethod", "pigeon")),
+        }))
+        {
+            var problem = await tooShort.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+            Assert.Contains("tenderPeriodDays", problem, StringComparison.Ordinal);
+            Assert.Contains("submissionMethod", problem, StringComparison.Ordinal);
+        }
+
         await olav.Do("Task_PrepareSolicitation", Vars.Of(
             ("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles, restricted procedure"), ("tenderPeriodDays", 40),
             ("submissionMethod", "electronicSubmission")), id);
@@ -157,8 +170,13 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         // 6. Delivery: a reminder five working days before the deadline, an escalation to supervisors after it.
         var delivery = await per.WaitForTask("Task_ReceiveDelivery", id);
         await AdvanceTo(new DateTimeOffset(2026, 7, 8, 8, 0, 0, TimeSpan.Zero));
-        await Officer.Eventually("the delivery reminder", async () => (await History(per, id)).FirstOrDefault(h => Is(h, "TimerFired", "Timer_DeliveryReminder")));
-        Assert.Equal(0, (int)(await per.Get($"/api/tasks/{(string)delivery["id"]!}"))["task"]!["escalationLevel"]!);
+        var reminded = await Officer.Eventually("the delivery reminder on the task page", async () =>
+        {
+            var page = await per.Get($"/api/tasks/{(string)delivery["id"]!}");
+            return page["case"]!["history"]!.AsArray().Any(h => Is(h!.AsObject(), "TimerFired", "Timer_DeliveryReminder")) ? page : null;
+        });
+        Assert.Equal(0, (int)reminded["task"]!["escalationLevel"]!);
+        Assert.Equal(new DateTimeOffset(2026, 7, 15, 0, 0, 0, TimeSpan.Zero), DateTimeOffset.Parse((string)reminded["task"]!["dueAt"]!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.DoesNotContain((await siri.Get("/api/supervision/tasks?escalated=true"))["items"]!.AsArray(), t => (string?)t!["id"] == (string?)delivery["id"]);
 
         await AdvanceTo(new DateTimeOffset(2026, 7, 15, 8, 0, 0, TimeSpan.Zero));
