@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using ProcurementFlows.Registries.Http;
+using ProcurementFlows.Runtime;
 using ProcurementFlows.Runtime.ServiceTasks;
 using ProcurementFlows.Server.Tests.Infrastructure;
 
@@ -54,7 +55,7 @@ public sealed class TelemetryServerFactory : ServerFactory
 public sealed class TelemetryTests(TelemetryServerFactory server) : IClassFixture<TelemetryServerFactory>
 {
     [Fact]
-    public async Task Registry_call_latency_and_api_counters_reach_the_opentelemetry_exporter()
+    public async Task Registry_call_latency_and_runtime_counters_reach_the_opentelemetry_exporter()
     {
         var lei = server.Services.GetServices<IServiceTaskHandler>().Single(h => h.Topic == "registry.lei-check");
         var supplier = new JsonObject { ["name"] = "Nordic Optics AS", ["country"] = "NO", ["lei"] = "5493001KJTIIGC8Y1R12" };
@@ -71,6 +72,6 @@ public sealed class TelemetryTests(TelemetryServerFactory server) : IClassFixtur
 
         Assert.Contains(points, p => p.Name == RegistryMetrics.CallDurationName && p.MeterName == RegistryMetrics.MeterName
             && Equals(p.Tags["registry"], "Gleif") && Equals(p.Tags["outcome"], RegistryMetrics.Outcomes.Transport));
-        Assert.Contains(points, p => p.Name == "procurementflows.instances.started" && Equals(p.Tags["process.key"], key));
+        Assert.Contains(points, p => p.Name == RuntimeMetrics.InstancesStarted && p.MeterName == RuntimeMetrics.MeterName && Equals(p.Tags["process"], key));
     }
 }

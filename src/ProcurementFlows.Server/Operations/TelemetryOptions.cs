@@ -6,14 +6,8 @@ public sealed class TelemetryOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Telemetry";
 
-    /// <summary>The name of the meter and activity source our code reports on.</summary>
+    /// <summary>The name of the activity source (and meter prefix) our code reports on.</summary>
     public const string InstrumentationName = "ProcurementFlows";
-
-    /// <summary>
-    /// The runtime's meter (instances started/completed, tasks completed, timers fired, incidents), named here until the
-    /// runtime publishes its own constant.
-    /// </summary>
-    public const string RuntimeMeterName = "ProcurementFlows.Runtime";
 
     /// <summary>The <c>service.name</c> resource attribute (default <c>procurementflows</c>).</summary>
     public string ServiceName { get; set; } = "procurementflows";
