@@ -391,6 +391,56 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
         session.AssertNoConsoleErrors(allow: "the server responded with a status of 4");
     }
 
+    [Fact]
+    public async Task Supervisor_sets_case_variables_and_a_stale_edit_is_refused_with_the_servers_problem()
+    {
+        await server.DeployAsync("browser-purchase.bpmn", "browser-approval.form");
+        var instanceId = await server.StartAsync("olav", "BrowserPurchase", BusinessKeys.New("VA"), new JsonObject { ["amount"] = 1200 });
+
+        await using var session = await browser.OpenAsync(server.BaseAddress);
+        var page = session.Page;
+        await SignIn.AsAsync(session, "siri", $"/cases/{instanceId}");
+        var variables = page.Locator("#case-variables");
+        var dialog = page.Locator("#variable-dialog");
+
+        // Edit: the value's type is kept; a value that does not fit it is refused inline.
+        await variables.Locator("[data-action='edit-variable'][data-name='amount']").ClickAsync();
+        await Assertions.Expect(page.Locator("#variable-type")).ToHaveValueAsync("number");
+        await Assertions.Expect(page.Locator("#variable-value")).ToBeFocusedAsync();
+        await page.Locator("#variable-value").FillAsync("a lot");
+        await dialog.Locator("[data-action='confirm']").ClickAsync();
+        await Assertions.Expect(page.Locator("#variable-value-error")).ToContainTextAsync("is not a number");
+        await session.ScreenshotAsync("case-variable-dialog");
+        await page.Locator("#variable-value").FillAsync("1500");
+        await dialog.Locator("[data-action='confirm']").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(variables.Locator("tr:has-text('amount')")).ToContainTextAsync("1500");
+
+        // Add a new one.
+        await page.Locator("#add-variable").ClickAsync();
+        await page.Locator("#variable-name").FillAsync("budgetLine");
+        await page.Locator("#variable-value").FillAsync("NDMA-2026-17");
+        await dialog.Locator("[data-action='confirm']").ClickAsync();
+        await Assertions.Expect(variables.Locator("tr:has-text('budgetLine')")).ToContainTextAsync("NDMA-2026-17");
+
+        // Someone changes the case while the dialog is open: saving is refused (409) and the dialog says so.
+        await variables.Locator("[data-action='edit-variable'][data-name='amount']").ClickAsync();
+        using (var api = await server.ApiAsync("siri"))
+        {
+            var version = JsonNode.Parse(await api.GetStringAsync($"/api/instances/{instanceId}"))!["instance"]!["version"]!.GetValue<long>();
+            using var put = await api.PutAsJsonAsync($"/api/instances/{instanceId}/variables/amount", new { value = 1700, expectedVersion = version });
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        await page.Locator("#variable-value").FillAsync("1600");
+        await dialog.Locator("[data-action='confirm']").ClickAsync();
+        await Assertions.Expect(dialog.Locator(".problem .problem-title")).ToContainTextAsync("(409)");
+        await dialog.Locator("[data-action='cancel']").ClickAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(variables.Locator("tr:has-text('amount')")).ToContainTextAsync("1700");
+        session.AssertNoConsoleErrors(allow: "the server responded with a status of 409");
+    }
+
     private static JsonObject Finding(string check, string status, string summary, string sourceName, string retrievedAt, params string[] reasons) => new()
     {
         ["check"] = check,

@@ -51,7 +51,7 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         await rita.Do("Task_DefineRequirement", Vars.Of(
             ("requirementTitle", "Protected mobility vehicles"), ("requirementDescription", "12 protected vehicles for the home guard"), ("cpvCode", "35400000-1"),
             ("quantity", 12), ("unit", "vehicle"), ("estimatedValue", 3_200_000), ("currency", "NOK"), ("neededBy", "2026-12-01"),
-            ("securityClassification", "restricted"), ("justification", "Fleet replacement")), id);
+            ("securityClassification", "restricted"), ("classifiedFields", new JsonArray("tender.value", "contracts.value")), ("justification", "Fleet replacement")), id);
         await bjorn.Do("Task_ApproveRequirement", Vars.Of(("requirementDecision", "approve"), ("budgetLine", "FMA-17")), id);
         await olav.Do("Task_AcquisitionStrategy", Vars.Of(
             ("procurementMethod", "selective"), ("procedureType", "restricted"), ("mainProcurementCategory", "goods"),
@@ -256,6 +256,10 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         Assert.Equal("923456783", (string?)supplier["identifier"]!["id"]);
         Assert.DoesNotContain(closed["parties"]!.AsArray(), p => ((string?)p!["name"])?.Contains("Volkov", StringComparison.Ordinal) == true);
         Assert.Equal("terminated", (string?)closed["contracts"]![0]!["status"]);
+        // the values the requirement owner classified are withheld from every release
+        Assert.All(releases, r => Assert.Null(r["tender"]!["value"]));
+        Assert.All(releases, r => Assert.All(r["contracts"]?.AsArray() ?? [], c => Assert.Null(c!["value"])));
+        Assert.Equal(3_000_000m, (decimal)closed["awards"]![0]!["value"]!["amount"]!);
     }
 
     private async Task<Officer> Sign(string user) => new(user, await server.ClientFor(user));

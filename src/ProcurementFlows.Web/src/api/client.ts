@@ -206,6 +206,7 @@ function toInstanceSummary(i: Json): InstanceSummary {
     startedBy: str(i.startedBy),
     endedAt: str(i.endedAt),
     currentActivities: arr(i.currentActivities).map(String),
+    revision: i.processVersion !== undefined && i.version !== undefined ? Number(i.version) : undefined,
   };
 }
 
@@ -447,6 +448,9 @@ export const api = {
       const r = await request<Json>('POST', '/api/instances', body);
       return String(r.instanceId ?? r.id ?? (r.instance as Json | undefined)?.id);
     },
+    /** Sets one variable of an active case (supervisors); a stale expectedVersion gets 409. */
+    setVariable: (id: string, name: string, value: unknown, expectedVersion?: number) =>
+      request<void>('PUT', `/api/instances/${enc(id)}/variables/${enc(name)}`, { value, expectedVersion: expectedVersion ?? null }),
     cancel: (id: string, reason: string) => request<void>('POST', `/api/instances/${enc(id)}/cancel`, { reason }),
     /** The OCDS release package download (a plain link, not fetched by script). */
     ocdsUrl: (id: string) => `/api/instances/${enc(id)}/ocds`,

@@ -94,6 +94,8 @@ export interface InstanceSummary {
   startedBy?: string;
   endedAt?: string;
   currentActivities?: string[];
+  /** The instance's own version (optimistic concurrency: sent back as expectedVersion / If-Match). */
+  revision?: number;
 }
 
 export interface InstanceQuery {

@@ -6,6 +6,7 @@ import { createViewer, focusOn, overlayBadge, show, type Canvas, type DiagramHos
 import { navigate, type PageRender } from '../router';
 import { session } from '../session';
 import { dialogField, DialogValidationError, openDialog } from '../ui/dialog';
+import { describeTyped, parseTyped, VALUE_TYPES, VARIABLE_NAME, type ValueType } from '../ui/typedValue';
 import { badge, clear, empty, errorState, facts, formatDate, formatValue, h, load, loading, pageHeader, toast } from '../ui/dom';
 import { statusBadge } from './cases';
 
@@ -48,6 +49,57 @@ function cancelButton(instance: InstanceDetail): HTMLElement {
     });
   };
   return button;
+}
+
+/** The variables; supervisors can set them on an active case (each change is recorded in the history). */
+function variablesCard(instance: InstanceDetail, variables: [string, unknown][], table: (headers: string[], rows: (string | Node)[][]) => HTMLElement): HTMLElement {
+  const editable = session.hasRole('supervisor') && instance.status === 'active';
+  const add = editable ? h('button', { type: 'button', className: 'btn btn-sm', id: 'add-variable' }, 'Add variable…') : null;
+  if (add) add.onclick = () => editVariable(instance);
+  const rows = variables.map(([k, v]): (string | Node)[] => {
+    const cells: (string | Node)[] = [h('span', { className: 'mono' }, k), formatValue(v)];
+    if (editable) {
+      const edit = h('button', { type: 'button', className: 'btn btn-sm', 'data-action': 'edit-variable', 'data-name': k, 'aria-label': `Edit ${k}` }, 'Edit');
+      edit.onclick = () => editVariable(instance, k, v);
+      cells.push(edit);
+    }
+    return cells;
+  });
+  return h(
+    'section',
+    { className: 'card', id: 'case-variables' },
+    h('div', { className: 'card-header' }, h('h2', null, 'Variables'), add),
+    variables.length ? table(editable ? ['Name', 'Value', ''] : ['Name', 'Value'], rows) : empty('No variables.'),
+  );
+}
+
+function editVariable(instance: InstanceDetail, name?: string, current?: unknown): void {
+  const known = name !== undefined ? describeTyped(current) : { type: 'string' as ValueType, text: '' };
+  const nameInput = h('input', { type: 'text', autocomplete: 'off', value: name ?? '', readonly: name !== undefined });
+  const type = h('select', null, ...VALUE_TYPES.map((t) => h('option', { value: t.value, selected: t.value === known.type }, t.label)));
+  const value = h('textarea', { rows: known.type === 'json' ? 6 : 2, className: 'mono' });
+  value.value = known.text;
+  const nameField = dialogField('variable-name', 'Name', nameInput);
+  const typeField = dialogField('variable-type', 'Type', type);
+  const valueField = dialogField('variable-value', 'Value', value, 'Stored as data, never evaluated.');
+  void openDialog({
+    id: 'variable-dialog',
+    title: name !== undefined ? `Set ${name}` : 'Add a variable',
+    description: 'The change is recorded in the case history.',
+    confirmLabel: 'Save',
+    initialFocus: name !== undefined ? value : nameInput,
+    content: [nameField.field, typeField.field, valueField.field],
+    onConfirm: async () => {
+      const key = nameInput.value.trim();
+      nameField.setError(VARIABLE_NAME.test(key) ? undefined : 'Use letters, digits and _, not starting with a digit.');
+      const parsed = parseTyped(type.value as ValueType, value.value);
+      valueField.setError('error' in parsed ? parsed.error : undefined);
+      if (!VARIABLE_NAME.test(key) || 'error' in parsed) throw new DialogValidationError('The variable needs attention.');
+      await api.instances.setVariable(instance.id, key, parsed.value, instance.revision);
+      toast(`Set ${key}`);
+      navigate(`/cases/${encodeURIComponent(instance.id)}`, true);
+    },
+  });
 }
 
 /** Activities the case has finished, from the explicit list or from the history. */
@@ -172,7 +224,7 @@ function renderCase(instance: InstanceDetail, setViewer: (v: DiagramHost) => voi
         instance.incidents.length ? table(['Activity', 'Message', 'Since'], instance.incidents.map((i) => [activity(i.activityId), i.message, formatDate(i.createdAt)])) : empty('No incidents.'),
       ),
     ),
-    h('section', { className: 'card', id: 'case-variables' }, h('h2', null, 'Variables'), variables.length ? table(['Name', 'Value'], variables.map(([k, v]) => [h('span', { className: 'mono' }, k), formatValue(v)])) : empty('No variables.')),
+    variablesCard(instance, variables, table),
     h(
       'section',
       { className: 'card', id: 'case-audit' },

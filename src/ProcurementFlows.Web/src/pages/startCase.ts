@@ -7,6 +7,7 @@ import type { RenderedForm } from '../forms/viewer';
 import { navigate } from '../router';
 import { clear, errorState, h, loading, toast } from '../ui/dom';
 import { dialogField, DialogValidationError, openDialog } from '../ui/dialog';
+import { parseTyped, VALUE_TYPES, VARIABLE_NAME, type ValueType } from '../ui/typedValue';
 
 const CAMUNDA = 'http://camunda.org/schema/1.0/bpmn';
 const BPMN = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
@@ -30,7 +31,6 @@ function findForm(forms: FormResource[], key: string): FormResource | undefined 
   return forms.find((f) => f.id === key || f.name === file || f.schema?.id === key);
 }
 
-type ValueType = 'string' | 'number' | 'boolean' | 'json';
 
 /** The name/type/value editor used when a process has no start form. */
 function variableEditor(): { element: HTMLElement; read: () => Record<string, unknown> } {
@@ -39,7 +39,7 @@ function variableEditor(): { element: HTMLElement; read: () => Record<string, un
   const addRow = (focus: boolean) => {
     const i = n++;
     const name = h('input', { type: 'text', id: `var-name-${i}`, 'aria-label': `Variable ${i + 1} name`, className: 'var-name', autocomplete: 'off' });
-    const type = h('select', { id: `var-type-${i}`, 'aria-label': `Variable ${i + 1} type`, className: 'var-type' }, ...(['string', 'number', 'boolean', 'json'] as ValueType[]).map((t) => h('option', { value: t }, t === 'json' ? 'JSON' : t)));
+    const type = h('select', { id: `var-type-${i}`, 'aria-label': `Variable ${i + 1} type`, className: 'var-type' }, ...VALUE_TYPES.map((t) => h('option', { value: t.value }, t.label)));
     const value = h('input', { type: 'text', id: `var-value-${i}`, 'aria-label': `Variable ${i + 1} value`, className: 'var-value', autocomplete: 'off' });
     const row = h('tr', { 'data-row': String(i) }, h('td', null, name), h('td', null, type), h('td', null, value));
     const remove = h('button', { type: 'button', className: 'btn btn-sm', 'aria-label': `Remove variable ${i + 1}` }, 'Remove');
@@ -68,16 +68,15 @@ function variableEditor(): { element: HTMLElement; read: () => Record<string, un
       const name = row.querySelector<HTMLInputElement>('.var-name')!;
       const type = row.querySelector<HTMLSelectElement>('.var-type')!.value as ValueType;
       const input = row.querySelector<HTMLInputElement>('.var-value')!;
-      const raw = input.value.trim();
       name.removeAttribute('aria-invalid');
       input.removeAttribute('aria-invalid');
-      if (!name.value.trim() && !raw) continue;
+      if (!name.value.trim() && !input.value.trim()) continue;
       const key = name.value.trim();
       const bad = (el: HTMLInputElement, message: string) => {
         el.setAttribute('aria-invalid', 'true');
         problems.push(message);
       };
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      if (!VARIABLE_NAME.test(key)) {
         bad(name, `“${key}” is not a variable name: use letters, digits and _, not starting with a digit.`);
         continue;
       }
@@ -85,20 +84,9 @@ function variableEditor(): { element: HTMLElement; read: () => Record<string, un
         bad(name, `“${key}” is given twice.`);
         continue;
       }
-      if (type === 'number') {
-        const v = Number(raw);
-        if (!raw || !Number.isFinite(v)) bad(input, `${key}: “${raw}” is not a number.`);
-        else result[key] = v;
-      } else if (type === 'boolean') {
-        if (!/^(true|false)$/i.test(raw)) bad(input, `${key}: write true or false.`);
-        else result[key] = raw.toLowerCase() === 'true';
-      } else if (type === 'json') {
-        try {
-          result[key] = JSON.parse(raw);
-        } catch {
-          bad(input, `${key}: “${raw}” is not valid JSON.`);
-        }
-      } else result[key] = input.value;
+      const parsed = parseTyped(type, input.value);
+      if ('error' in parsed) bad(input, `${key}: ${parsed.error}`);
+      else result[key] = parsed.value;
     }
     if (problems.length) throw new DialogValidationError('Some variables need attention.', problems);
     return result;
