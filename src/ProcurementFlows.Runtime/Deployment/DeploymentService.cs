@@ -2,22 +2,30 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using ProcurementFlows.Engine;
+using ProcurementFlows.Runtime.Jobs;
 using ProcurementFlows.Runtime.Storage;
 
 namespace ProcurementFlows.Runtime.Deployment;
 
-internal sealed class DeploymentService(RuntimeDatabase database, ProcurementFlowsRuntimeOptionsAccessor options, TimeProvider clock) : IDeploymentService
+internal sealed class DeploymentService(
+    RuntimeDatabase database,
+    ProcurementFlowsRuntimeOptionsAccessor options,
+    TimeProvider clock,
+    JobDispatcher dispatcher,
+    ILogger<DeploymentService> logger) : IDeploymentService
 {
-    // Serializes deployments so that version numbers are assigned without races across processes.
-    private const long DeployLockKey = 0x5046_4445_504C_4F59;
+    // Serializes deployments so that version numbers are assigned without races across processes
+    // (and against the firing of timer start events, which a deployment may cancel).
+    private const long DeployLockKey = StartTimers.DeployLockKey;
 
     public async Task<DeploymentResult> DeployAsync(DeploymentRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var diagnostics = new List<ResourceDiagnostic>();
-        var processes = new List<(string Key, string? Name, string ResourceName, string Xml, string Checksum)>();
+        var processes = new List<(string Key, string? Name, string ResourceName, string Xml, string Checksum, CompiledProcess Process)>();
         var forms = new List<(string FormKey, string ResourceName, string Content, string Checksum)>();
 
         if (request.Resources is null || request.Resources.Count == 0)
@@ -152,7 +160,19 @@ internal sealed class DeploymentService(RuntimeDatabase database, ProcurementFlo
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Timer start events: the new version's replace the older versions' (Camunda semantics).
+        var timersToSchedule = new List<(string TimerId, string InstanceId, DateTimeOffset DueAt)>();
+        var timersToUnschedule = new List<string>();
+        foreach (var (definition, _) in newDefinitions)
+        {
+            var compiled = processes.First(p => p.Key == definition.Key).Process;
+            var (scheduled, cancelled) = await StartTimers.ReplaceAsync(connection, compiled, definition.Version, now, logger, cancellationToken);
+            timersToSchedule.AddRange(scheduled);
+            timersToUnschedule.AddRange(cancelled);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        await dispatcher.AfterCommitAsync(timersToSchedule, timersToUnschedule, [], [], cancellationToken);
         return new DeploymentResult(deploymentId, definitions, deployedForms, diagnostics);
     }
 
@@ -214,7 +234,7 @@ internal sealed class DeploymentService(RuntimeDatabase database, ProcurementFlo
         return list;
     }
 
-    private void CompileBpmn(DeploymentResource resource, List<ResourceDiagnostic> diagnostics, List<(string, string?, string, string, string)> processes)
+    private void CompileBpmn(DeploymentResource resource, List<ResourceDiagnostic> diagnostics, List<(string, string?, string, string, string, CompiledProcess)> processes)
     {
         var maxBytes = options.Value.MaxBpmnBytes;
         if (Encoding.UTF8.GetByteCount(resource.Content ?? "") > maxBytes)
@@ -239,7 +259,7 @@ internal sealed class DeploymentService(RuntimeDatabase database, ProcurementFlo
         var checksum = Checksum(resource.Content!);
         foreach (var process in executable)
         {
-            processes.Add((process.Key, process.Name, resource.Name, resource.Content!, checksum));
+            processes.Add((process.Key, process.Name, resource.Name, resource.Content!, checksum, process));
         }
     }
 

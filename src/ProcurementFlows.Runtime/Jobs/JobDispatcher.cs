@@ -19,9 +19,21 @@ internal sealed class JobDispatcher(
     ServiceTaskHandlerRegistry handlers,
     ILogger<JobDispatcher> logger)
 {
-    public async Task AfterCommitAsync(UnitOfWork unit, CancellationToken cancellationToken)
+    public Task AfterCommitAsync(UnitOfWork unit, CancellationToken cancellationToken) =>
+        AfterCommitAsync(unit.TimersToSchedule, unit.TimersToUnschedule, unit.JobsToRun, unit.JobsToUnschedule, cancellationToken);
+
+    /// <summary>
+    /// Schedules committed timers (an empty instance id marks a timer start event) and service jobs, and deletes
+    /// the Hangfire jobs of cancelled timers and service jobs by their stored id.
+    /// </summary>
+    public async Task AfterCommitAsync(
+        List<(string TimerId, string InstanceId, DateTimeOffset DueAt)> timersToSchedule,
+        List<string> timersToUnschedule,
+        List<(string JobId, string Topic, DateTimeOffset DueAt)> jobsToRun,
+        List<string> jobsToUnschedule,
+        CancellationToken cancellationToken)
     {
-        if (unit.TimersToSchedule.Count == 0 && unit.TimersToUnschedule.Count == 0 && unit.JobsToRun.Count == 0 && unit.JobsToUnschedule.Count == 0)
+        if (timersToSchedule.Count == 0 && timersToUnschedule.Count == 0 && jobsToRun.Count == 0 && jobsToUnschedule.Count == 0)
         {
             return;
         }
@@ -30,7 +42,7 @@ internal sealed class JobDispatcher(
         {
             var timerIds = new List<string>();
             var timerJobIds = new List<string>();
-            foreach (var (timerId, instanceId, dueAt) in unit.TimersToSchedule)
+            foreach (var (timerId, instanceId, dueAt) in timersToSchedule)
             {
                 timerIds.Add(timerId);
                 timerJobIds.Add(client.Schedule<TimerJob>(job => job.FireAsync(instanceId, timerId, CancellationToken.None), dueAt));
@@ -38,7 +50,7 @@ internal sealed class JobDispatcher(
 
             var jobIds = new List<string>();
             var jobHangfireIds = new List<string>();
-            foreach (var (jobId, topic, dueAt) in unit.JobsToRun)
+            foreach (var (jobId, topic, dueAt) in jobsToRun)
             {
                 if (!handlers.Has(topic))
                 {
@@ -72,12 +84,12 @@ internal sealed class JobDispatcher(
                 await batch.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            foreach (var hangfireId in await StoredJobIdsAsync(connection, "pf.timers", unit.TimersToUnschedule, cancellationToken))
+            foreach (var hangfireId in await StoredJobIdsAsync(connection, "pf.timers", timersToUnschedule, cancellationToken))
             {
                 client.Delete(hangfireId);
             }
 
-            foreach (var hangfireId in await StoredJobIdsAsync(connection, "pf.service_jobs", unit.JobsToUnschedule, cancellationToken))
+            foreach (var hangfireId in await StoredJobIdsAsync(connection, "pf.service_jobs", jobsToUnschedule, cancellationToken))
             {
                 client.Delete(hangfireId);
             }

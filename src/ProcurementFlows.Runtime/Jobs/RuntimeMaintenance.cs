@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using ProcurementFlows.Engine;
 using ProcurementFlows.Runtime.Commands;
+using ProcurementFlows.Runtime.Deployment;
 using ProcurementFlows.Runtime.ServiceTasks;
 using ProcurementFlows.Runtime.Storage;
 
@@ -16,6 +17,7 @@ internal sealed class RuntimeMaintenance(
     ServiceTaskHandlerRegistry handlers,
     IBackgroundJobClient client,
     TimeProvider clock,
+    DefinitionCache definitions,
     RuntimeInstruments instruments,
     ProcurementFlowsRuntimeOptionsAccessor options,
     ILogger<RuntimeMaintenance> logger) : IRuntimeMaintenance
@@ -39,7 +41,7 @@ internal sealed class RuntimeMaintenance(
         {
             var due = new List<(string TimerId, string InstanceId)>();
             await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
-            await using (var command = new NpgsqlCommand("SELECT id, instance_id FROM pf.timers WHERE status = 'pending' AND due_at <= @limit ORDER BY due_at, id LIMIT 1000", connection))
+            await using (var command = new NpgsqlCommand("SELECT id, coalesce(instance_id, '') FROM pf.timers WHERE status = 'pending' AND due_at <= @limit ORDER BY due_at, id LIMIT 1000", connection))
             {
                 command.Parameters.AddWithValue("limit", clock.GetUtcNow() - grace);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -74,6 +76,11 @@ internal sealed class RuntimeMaintenance(
     /// <summary>Fires one timer if its row is still pending and due; returns whether it fired.</summary>
     public async Task<bool> FireTimerAsync(string instanceId, string timerId, CancellationToken cancellationToken)
     {
+        if (instanceId.Length == 0)
+        {
+            return await FireStartTimerAsync(timerId, cancellationToken);
+        }
+
         // One unit of work: the pending timer joined with its instance row, the engine, the writes with the COMMIT.
         var (fired, earlyDue) = await processor.RunAsync(
             async unit =>
@@ -94,6 +101,95 @@ internal sealed class RuntimeMaintenance(
             },
             retryOnConflict: true,
             cancellationToken);
+        await RescheduleIfEarlyAsync(instanceId, timerId, earlyDue, cancellationToken);
+        return fired;
+    }
+
+    /// <summary>
+    /// Fires a timer start event: starts an instance of its definition version at that start event and, for a
+    /// cycle, inserts and schedules the next occurrence — one transaction, under the deployment lock (shared) so
+    /// that a deployment replacing the version's start timers is never interleaved.
+    /// </summary>
+    private async Task<bool> FireStartTimerAsync(string timerId, CancellationToken cancellationToken)
+    {
+        var (fired, earlyDue) = await processor.RunAsync(
+            async unit =>
+            {
+                await using (var share = new NpgsqlCommand($"SELECT pg_advisory_xact_lock_shared({StartTimers.DeployLockKey})", unit.Connection))
+                {
+                    await share.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                string key, elementId;
+                int version, firedCount;
+                DateTimeOffset dueAt;
+                await using (var load = new NpgsqlCommand("""
+                    SELECT definition_key, definition_version, activity_id, due_at, fired_count FROM pf.timers
+                    WHERE id = @id AND instance_id IS NULL AND status = 'pending' FOR UPDATE SKIP LOCKED
+                    """, unit.Connection))
+                {
+                    load.Parameters.AddWithValue("id", timerId);
+                    await using var reader = await load.ExecuteReaderAsync(cancellationToken);
+                    if (!await reader.ReadAsync(cancellationToken))
+                    {
+                        return (false, (DateTimeOffset?)null); // fired, cancelled by a newer version, or being fired elsewhere
+                    }
+
+                    (key, version, elementId, dueAt, firedCount) = (reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4));
+                }
+
+                var now = clock.GetUtcNow();
+                if (dueAt > now + EarlyTolerance)
+                {
+                    return (false, dueAt);
+                }
+
+                var process = await definitions.GetAsync(key, version, unit.Connection, cancellationToken);
+                var start = process.TimerStartEvents.FirstOrDefault(e => e.ElementId == elementId);
+                await using (var mark = new NpgsqlCommand("UPDATE pf.timers SET status = 'fired', closed_at = @now WHERE id = @id", unit.Connection))
+                {
+                    mark.Parameters.AddWithValue("now", now);
+                    mark.Parameters.AddWithValue("id", timerId);
+                    await mark.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                if (start is not null && StartTimers.NextDue(start, dueAt, firedCount + 1) is { } next)
+                {
+                    var nextId = StartTimers.TimerId(key, version, elementId, firedCount + 1);
+                    await using var insert = new NpgsqlCommand("""
+                        INSERT INTO pf.timers (id, instance_id, activity_id, due_at, status, created_at, definition_key, definition_version, fired_count)
+                        VALUES (@id, NULL, @element, @due, 'pending', @now, @k, @v, @n)
+                        ON CONFLICT (id) DO NOTHING
+                        """, unit.Connection);
+                    insert.Parameters.AddWithValue("id", nextId);
+                    insert.Parameters.AddWithValue("element", elementId);
+                    insert.Parameters.AddWithValue("due", next.ToUniversalTime());
+                    insert.Parameters.AddWithValue("now", now);
+                    insert.Parameters.AddWithValue("k", key);
+                    insert.Parameters.AddWithValue("v", version);
+                    insert.Parameters.AddWithValue("n", firedCount + 1);
+                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                    unit.TimersToSchedule.Add((nextId, "", next));
+                }
+
+                if (start is null)
+                {
+                    logger.LogWarning("Start timer {TimerId}: {Key} v{Version} has no timer start event {ElementId}; nothing started", timerId, key, version, elementId);
+                    return (false, null);
+                }
+
+                await processor.StartAsync(unit, key, version, new StartProcess(Guid.NewGuid().ToString(), null, null, null, StartEventId: elementId), cancellationToken);
+                unit.MetricEvents.Add((HistoryEntryType.TimerFired, key, null));
+                return (true, null);
+            },
+            retryOnConflict: true,
+            cancellationToken);
+        await RescheduleIfEarlyAsync("", timerId, earlyDue, cancellationToken);
+        return fired;
+    }
+
+    private async Task RescheduleIfEarlyAsync(string instanceId, string timerId, DateTimeOffset? earlyDue, CancellationToken cancellationToken)
+    {
         if (earlyDue is { } due)
         {
             // Early (clock skew, or a timer moved by migration): schedule again for the real due time.
@@ -104,8 +200,6 @@ internal sealed class RuntimeMaintenance(
             update.Parameters.AddWithValue("id", timerId);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        return fired;
     }
 
     /// <summary>Runs pending service jobs with a local handler, due at least <paramref name="grace"/> ago and not leased.</summary>

@@ -197,5 +197,15 @@ internal static class Schema
             END
             $$;
             """),
+        (3, "timer start events; inbox order index", """
+            -- Timer start events are timers without an instance: definition_key/definition_version say whose,
+            -- fired_count numbers the occurrences of a cycle (one row per occurrence).
+            ALTER TABLE pf.timers ALTER COLUMN instance_id DROP NOT NULL;
+            ALTER TABLE pf.timers ADD COLUMN definition_key text, ADD COLUMN definition_version int, ADD COLUMN fired_count int NOT NULL DEFAULT 0;
+            CREATE INDEX timers_start_pending ON pf.timers (definition_key, definition_version) WHERE instance_id IS NULL AND status = 'pending';
+
+            -- The inbox pages open tasks by creation time; at 100,000 open tasks a sort per page is too slow.
+            CREATE INDEX tasks_open_created ON pf.tasks (created_at, id) WHERE status IN ('open', 'delegated');
+            """),
     ];
 }
