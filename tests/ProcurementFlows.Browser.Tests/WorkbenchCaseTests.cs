@@ -338,6 +338,12 @@ public sealed class WorkbenchCaseTests(WorkbenchServer server, BrowserFixture br
         Assert.DoesNotContain("q=", new Uri(page.Url).Query, StringComparison.Ordinal);
 
         // The list tabs work from the keyboard (arrow keys) and the choice is kept in the URL too.
+        // A case can be started from the inbox too: the dialog opens and Escape leaves it.
+        await page.Locator("#start-case").ClickAsync();
+        await Assertions.Expect(page.Locator("#start-process option[value='BrowserPurchase']")).ToHaveCountAsync(1);
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator("#start-case-dialog")).ToHaveCountAsync(0);
+
         await page.Locator("#tab-claimable").FocusAsync();
         await page.Keyboard.PressAsync("ArrowLeft");
         await Assertions.Expect(page.Locator("#tab-mine")).ToBeFocusedAsync();

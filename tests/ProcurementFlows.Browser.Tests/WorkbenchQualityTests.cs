@@ -56,6 +56,34 @@ public sealed class WorkbenchQualityTests(WorkbenchServer server, BrowserFixture
     }
 
     [Fact]
+    public async Task The_designer_fits_a_768_pixel_tablet()
+    {
+        await using var session = await browser.OpenAsync(server.BaseAddress, Viewport.Tablet);
+        var page = session.Page;
+        await SignIn.AsAsync(session, "dana", "/designer");
+        var row = page.Locator("#process-list tr[data-key='supplier-vetting']");
+        await row.WaitForAsync();
+        await AssertFitsAsync(page, "/designer");
+        await session.ScreenshotAsync("designer-768");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Open", Exact = true }).ClickAsync();
+        await page.Locator("#modeler-canvas .djs-element[data-element-id='Task_ReviewFindings']").WaitForAsync();
+        // The properties panel sits below the canvas at this width, not beside it.
+        var canvas = await page.Locator("#modeler-canvas").BoundingBoxAsync();
+        var panel = await page.Locator(".modeler-panel").BoundingBoxAsync();
+        Assert.True(panel!.Y >= canvas!.Y + canvas.Height - 1, $"The properties panel ({panel.Y}) should be below the canvas ({canvas.Y + canvas.Height}).");
+        await AssertFitsAsync(page, "the modeler");
+        await session.ScreenshotAsync("modeler-768");
+        session.AssertNoConsoleErrors();
+    }
+
+    private static async Task AssertFitsAsync(IPage page, string what)
+    {
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"{what} is {overflow}px wider than the 768px screen.");
+    }
+
+    [Fact]
     public async Task Missing_pages_and_cases_show_an_error_state_not_a_blank_page()
     {
         await using var session = await browser.OpenAsync(server.BaseAddress);

@@ -79,6 +79,26 @@ public sealed class ExternalTaskTests(CamundaServer server)
     }
 
     [Fact]
+    public async Task Concurrent_workers_never_lock_the_same_task()
+    {
+        using var dana = server.Client("dana");
+        await Http.Deploy(dana, "ext_race", ("ext_race.bpmn", Diagrams.ExternalCheck("ext_race", "ext-race-topic")));
+        using var olav = server.Client("olav");
+        for (var i = 0; i < 8; i++)
+        {
+            await Http.Post(olav, "process-definition/key/ext_race/start", new { businessKey = $"race-{i}" });
+        }
+
+        using var erp = server.Client("erp");
+        var fetches = Enumerable.Range(0, 5).Select(w => Http.Post(erp, "external-task/fetchAndLock",
+            new { workerId = $"racer-{w}", maxTasks = 3, topics = new[] { new { topicName = "ext-race-topic", lockDuration = 60_000 } } }));
+        var ids = (await Task.WhenAll(fetches)).SelectMany(r => r!.AsArray()).Select(t => (string)t!["id"]!).ToList();
+        Assert.Equal(8, ids.Count);
+        Assert.Equal(8, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(8, (long)(await Http.Get(erp, "external-task/count?topicName=ext-race-topic&locked=true"))!["count"]!);
+    }
+
+    [Fact]
     public async Task Long_polling_returns_as_soon_as_a_task_appears()
     {
         using var erp = server.Client("erp");

@@ -28,6 +28,13 @@ public sealed partial class OpenApiAndRoutingTests(CamundaServer server)
     }
 
     [Fact]
+    public async Task Version_answers_the_camunda_api_level_modeler_checks()
+    {
+        using var dana = server.Client("dana");
+        Assert.Equal("7.23.0", (string?)(await Http.Get(dana, "version"))!["version"]);
+    }
+
+    [Fact]
     public async Task Unsupported_endpoints_still_need_credentials()
     {
         using var anonymous = server.Client(null);

@@ -131,7 +131,7 @@ public interface ITaskSearchService
     Task<PagedResult<TaskSearchHit>> SearchAsync(TaskSearchQuery query, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Task search criteria (all optional, combined with AND). Only open tasks unless <see cref="IncludeClosed"/>.</summary>
+/// <summary>Task search criteria (all optional, combined with AND). Only open (and delegated) tasks unless <see cref="IncludeClosed"/>.</summary>
 public sealed record TaskSearchQuery
 {
     /// <summary>Visibility: null = everything (supervisors); else tasks the user is assignee, owner or candidate (user or group) of.</summary>

@@ -41,7 +41,7 @@ internal sealed class TaskSearchService(RuntimeDatabase database) : ITaskSearchS
 
         if (!query.IncludeClosed)
         {
-            where.Add("status = 'open'");
+            where.Add("status IN ('open', 'delegated')");
         }
 
         if (query.VisibleTo is { } viewer)

@@ -22,6 +22,9 @@ public sealed record ProblemDto(string Message, int Line, int Column, string? Ma
 /// <summary>A HATEOAS link.</summary>
 public sealed record LinkDto(string Method, string Href, string Rel);
 
+/// <summary>The engine version (<c>GET /version</c>).</summary>
+public sealed record VersionDto(string Version);
+
 /// <summary>A count result.</summary>
 public sealed record CountDto(long Count);
 

@@ -12,6 +12,9 @@ public static class EngineRestExtensions
     /// <summary>The OpenAPI document that describes <c>/engine-rest</c> (<c>/openapi/engine-rest.json</c>).</summary>
     public const string DocumentName = "engine-rest";
 
+    /// <summary>The Camunda 7 REST API level the layer follows, reported by <c>GET /engine-rest/version</c>.</summary>
+    public const string CamundaApiVersion = "7.23.0";
+
     /// <summary>The authorization policy of every <c>/engine-rest</c> endpoint: signed in by bearer token, cookie or HTTP Basic.</summary>
     public const string Policy = "engine-rest";
 
@@ -71,6 +74,10 @@ public static class EngineRestExtensions
             .WithGroupName(DocumentName)
             .AddEndpointFilter<EngineRestErrorFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapGet("/version", () => EngineRestSupport.Json(new VersionDto(CamundaApiVersion)))
+            .WithName("EngineRestGetVersion")
+            .WithSummary("The Camunda REST API level this layer follows (Camunda Modeler asks for it before deploying).")
+            .Produces<VersionDto>();
         group.MapDeploymentEndpoints();
         group.MapProcessDefinitionEndpoints();
         group.MapProcessInstanceEndpoints();

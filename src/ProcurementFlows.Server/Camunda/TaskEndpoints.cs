@@ -194,7 +194,7 @@ internal static class TaskEndpoints
 
     internal static TaskDto ToDto(TaskSummary t, string definitionId) => new(
         t.Id, t.Name, t.Assignee, t.Owner, t.CreatedAt, t.DueAt, t.FollowUpAt, null,
-        t.Owner is not null && t.Assignee != t.Owner ? "PENDING" : null,
+        t.Status == "delegated" ? "PENDING" : t.Owner is not null ? "RESOLVED" : null,
         null, t.InstanceId, null, t.Priority, definitionId, t.InstanceId, t.ActivityId, null, null, null, false, t.FormKey, null);
 
     /// <summary>An open task the user may see (as <c>/api/tasks</c>: assignee, owner, candidate, or supervisor); 404 otherwise.</summary>

@@ -57,6 +57,24 @@ public sealed class CaseScenarioTests
     }
 
     [Fact]
+    public void Clarification_answers_are_due_six_days_before_the_tender_deadline_at_the_latest()
+    {
+        var (run, id) = ToTenderPeriod(); // Monday 2 March; the 40-day period closes on Saturday 11 April, 08:00
+        Assert.Equal(new DateTimeOffset(2026, 4, 11, 8, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_TenderClosing").DueAt);
+
+        run.Deliver("clarification-question", Vars.Of(("question", "Early")), id);
+        Assert.Equal(new DateTimeOffset(2026, 3, 4, 8, 0, 0, TimeSpan.Zero), run.Task("Task_AnswerClarification", id).DueDate); // two working days
+        run.Complete("Task_AnswerClarification", "paula", Procurement, Vars.Of(("answer", "Yes")), id);
+
+        // Wednesday 1 April: two working days would be 7 April (Easter), past the six-day limit of 5 April
+        run.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 8, 0, 0, TimeSpan.Zero));
+        run.Deliver("clarification-question", Vars.Of(("question", "Close to the deadline")), id);
+        var late = run.Task("Task_AnswerClarification", id);
+        Assert.Equal(new DateTimeOffset(2026, 4, 5, 8, 0, 0, TimeSpan.Zero), late.DueDate);
+        Assert.Equal(late.DueDate, Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_AnswerClarification_Overdue").DueAt);
+    }
+
+    [Fact]
     public void An_award_above_the_threshold_needs_two_different_approvers()
     {
         var (run, id) = ToAward(awardValue: 12_000_000);

@@ -238,7 +238,7 @@ const page: PageRender = (outlet, _params, urlQuery) => {
   }
 
   outlet.append(
-    pageHeader('Inbox'),
+    pageHeader('Inbox', h('button', { type: 'button', className: 'btn', id: 'start-case', onclick: () => void import('./startCase').then((m) => m.startCase()) }, 'Start case…')),
     h('div', { className: 'tabs', role: 'tablist', 'aria-label': 'Task lists' }, ...tabs),
     h(
       'div',
