@@ -31,6 +31,8 @@ public static class RegistriesServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistriesOptions>, RegistriesOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<RegistryMetrics>();
         services.AddTransient<SamGovApiKeyHandler>();
         services.AddTransient<OpenSanctionsApiKeyHandler>();
 
@@ -56,7 +58,9 @@ public static class RegistriesServiceCollectionExtensions
             .ConfigureHttpClient((provider, client) =>
                 client.BaseAddress = provider.GetRequiredService<IOptions<RegistriesOptions>>().Value.For(registry).BaseUrl);
 
-        // Handlers added first sit outermost: the API key is attached once per look-up, outside the retries.
+        // Handlers added first sit outermost: latency is measured per look-up (retries included), the API key is attached once
+        // per look-up, outside the retries.
+        builder.AddHttpMessageHandler(provider => new RegistryMetricsHandler(registry, provider.GetRequiredService<RegistryMetrics>(), provider.GetRequiredService<TimeProvider>()));
         outerHandlers?.Invoke(builder);
         builder.AddRegistryResilience(registry);
     }

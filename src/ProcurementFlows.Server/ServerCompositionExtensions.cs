@@ -24,7 +24,6 @@ public static class ServerCompositionExtensions
 
         builder.AddProcurementFlowsRuntimeHost();
         services.AddProcurementFlowsRegistries(builder.Configuration);
-        services.AddSingleton<ProcurementFlowsMetrics>();
         services.AddProcurementFlowsOcdsExport(builder.Configuration);
         builder.AddProcurementFlowsTelemetry();
         services.AddProcurementFlowsProblemDetails();

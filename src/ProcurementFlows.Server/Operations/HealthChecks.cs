@@ -12,11 +12,12 @@ public static class HealthCheckExtensions
 {
     private const string ReadyTag = "ready";
 
-    /// <summary>Adds the database and Hangfire readiness checks.</summary>
+    /// <summary>Adds the readiness checks: the runtime's database (reachable and migrated) and Hangfire.</summary>
     public static IServiceCollection AddProcurementFlowsHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5))
+            // The runtime's own check: its database answers and carries the newest schema (and is not still starting).
+            .AddProcurementFlowsRuntimeCheck("database", ReadyTag)
             .AddCheck<HangfireHealthCheck>("hangfire", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
         return services;
     }
@@ -46,31 +47,6 @@ public static class HealthCheckExtensions
                 e => new { status = e.Value.Status.ToString(), description = e.Value.Description, durationMs = e.Value.Duration.TotalMilliseconds }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
-    }
-}
-
-/// <summary>
-/// Asks the runtime's store for a definition that cannot exist: one indexed round trip. (The runtime keeps its data
-/// source internal; this goes through its public deployment service instead of a second connection pool.)
-/// </summary>
-internal sealed class DatabaseHealthCheck(IServiceProvider services) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (services.GetService<IDeploymentService>() is not { } store)
-        {
-            return HealthCheckResult.Unhealthy("No database is configured.");
-        }
-
-        try
-        {
-            await store.GetDefinitionAsync("__readiness-probe__", 1, cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or Engine.ProcurementFlowsException)
-        {
-            return HealthCheckResult.Unhealthy("The database does not answer.", ex);
-        }
     }
 }
 

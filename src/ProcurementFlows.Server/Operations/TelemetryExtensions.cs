@@ -2,6 +2,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using ProcurementFlows.Registries.Http;
+using ProcurementFlows.Runtime;
 
 namespace ProcurementFlows.Server.Operations;
 
@@ -9,8 +11,10 @@ namespace ProcurementFlows.Server.Operations;
 public static class TelemetryExtensions
 {
     /// <summary>
-    /// Adds OpenTelemetry tracing and metrics for ASP.NET Core, HTTP clients and the <c>ProcurementFlows</c> meter and
-    /// activity source; exports over OTLP only when an endpoint is configured.
+    /// Adds OpenTelemetry tracing and metrics for ASP.NET Core, HTTP clients, the <c>ProcurementFlows</c> activity source, the
+    /// runtime's <c>ProcurementFlows.Runtime</c> meter (instances started/completed, tasks completed, timers fired, incidents,
+    /// command duration) and the registries' <c>ProcurementFlows.Registries</c> meter (registry call latency); exports over
+    /// OTLP only when an endpoint is configured.
     /// </summary>
     public static IHostApplicationBuilder AddProcurementFlowsTelemetry(this IHostApplicationBuilder builder)
     {
@@ -31,7 +35,7 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
                 .AddHttpClientInstrumentation())
             .WithMetrics(m => m
-                .AddMeter(TelemetryOptions.InstrumentationName, TelemetryOptions.InstrumentationName + ".*")
+                .AddMeter(RuntimeMetrics.MeterName, RegistryMetrics.MeterName, TelemetryOptions.InstrumentationName, TelemetryOptions.InstrumentationName + ".*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation());
 

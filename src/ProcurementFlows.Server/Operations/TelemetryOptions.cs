@@ -6,7 +6,7 @@ public sealed class TelemetryOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Telemetry";
 
-    /// <summary>The name of the meter and activity source our code reports on.</summary>
+    /// <summary>The name of the activity source (and meter prefix) our code reports on.</summary>
     public const string InstrumentationName = "ProcurementFlows";
 
     /// <summary>The <c>service.name</c> resource attribute (default <c>procurementflows</c>).</summary>

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Identity;
 using ProcurementFlows.Server.Ocds;
-using ProcurementFlows.Server.Operations;
 
 namespace ProcurementFlows.Server.Api.Instances;
 
@@ -88,7 +87,7 @@ public static class InstancesEndpoints
         return endpoints;
     }
 
-    private static async Task<Created<InstanceOutcome>> Start(StartInstanceBody body, HttpContext context, IProcessCommands commands, ProcurementFlowsMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<Created<InstanceOutcome>> Start(StartInstanceBody body, HttpContext context, IProcessCommands commands, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.ProcessKey))
         {
@@ -97,7 +96,6 @@ public static class InstancesEndpoints
 
         var user = context.GetCurrentUser();
         var outcome = await commands.StartAsync(new StartInstanceRequest(body.ProcessKey, body.Version, body.BusinessKey, body.Variables, user.UserName), cancellationToken);
-        metrics.InstanceStarted(outcome);
         context.Response.SetETag(outcome.Version);
         return TypedResults.Created($"/api/instances/{outcome.InstanceId}", outcome);
     }

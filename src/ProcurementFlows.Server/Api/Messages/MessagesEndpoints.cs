@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Identity;
-using ProcurementFlows.Server.Operations;
 
 namespace ProcurementFlows.Server.Api.Messages;
 
@@ -31,7 +30,7 @@ public static class MessagesEndpoints
         return endpoints;
     }
 
-    private static async Task<Ok<MessageCorrelationResult>> Correlate(CorrelateMessageBody body, HttpContext context, IProcessCommands commands, ProcurementFlowsMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<Ok<MessageCorrelationResult>> Correlate(CorrelateMessageBody body, HttpContext context, IProcessCommands commands, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.MessageName))
         {
@@ -41,16 +40,6 @@ public static class MessagesEndpoints
         var user = context.GetCurrentUser();
         var result = await commands.CorrelateMessageAsync(
             new CorrelateMessageRequest(body.MessageName, body.CorrelationKey, body.Variables, body.BusinessKey, body.All, user.UserName), cancellationToken);
-        foreach (var started in result.Started)
-        {
-            metrics.InstanceStarted(started);
-        }
-
-        foreach (var delivered in result.Delivered)
-        {
-            metrics.Completed(delivered);
-        }
-
         return TypedResults.Ok(result);
     }
 }

@@ -6,7 +6,6 @@ using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Api.Definitions;
 using ProcurementFlows.Server.Api.Forms;
 using ProcurementFlows.Server.Identity;
-using ProcurementFlows.Server.Operations;
 
 namespace ProcurementFlows.Server.Api.Tasks;
 
@@ -209,7 +208,7 @@ public static class TasksEndpoints
     }
 
     private static async Task<Ok<InstanceOutcome>> Complete(
-        string id, CompleteTaskBody? body, HttpContext context, IProcessQueries queries, IProcessCommands commands, IDeploymentService deployments, ProcurementFlowsMetrics metrics, CancellationToken cancellationToken)
+        string id, CompleteTaskBody? body, HttpContext context, IProcessQueries queries, IProcessCommands commands, IDeploymentService deployments, CancellationToken cancellationToken)
     {
         var user = context.GetCurrentUser();
         var task = await LoadOwn(id, user, queries, cancellationToken);
@@ -224,7 +223,6 @@ public static class TasksEndpoints
         }
 
         var outcome = await commands.CompleteTaskAsync(id, user.ToUserContext(), variables, context.Request.ExpectedVersion(), cancellationToken);
-        metrics.TaskCompleted(outcome);
         context.Response.SetETag(outcome.Version);
         return TypedResults.Ok(outcome);
     }
