@@ -63,9 +63,9 @@ public sealed class ProcurementFlowsRuntimeOptions : IValidatableObject
     /// <summary>How overdue a timer or job must be before the sweep takes it over from Hangfire. Default 3 s.</summary>
     public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How many overdue timers the sweep fires at the same time (one transaction each). Default 4.</summary>
+    /// <summary>How many overdue timers the sweep fires at the same time (one transaction each). Default 8.</summary>
     [Range(1, 64)]
-    public int TimerFiringParallelism { get; set; } = 4;
+    public int TimerFiringParallelism { get; set; } = 8;
 
     /// <summary>How long a running service-task handler holds its job before another process may take it over. Default 5 min.</summary>
     public TimeSpan ServiceJobLease { get; set; } = TimeSpan.FromMinutes(5);

@@ -16,7 +16,8 @@ namespace ProcurementFlows.Runtime.Benchmarks;
 /// (default 8), <c>--seconds N</c> for pgbench (default 15), <c>--measured N</c> starts and completions
 /// (default 3000), <c>--timers N</c> (default 10000), <c>--only pgbench,cpu,throughput,latency,timers</c>
 /// (default all), <c>--fast</c> (fsync off), <c>--hangfire-sync</c> (Hangfire commits wait for the WAL flush),
-/// <c>--scheduler-parallelism N</c>.
+/// <c>--scheduler-parallelism N</c>, <c>--workers N</c> (Hangfire workers, default the runtime's),
+/// <c>--timer-parallelism N</c> (the sweep's batch firing).
 /// </summary>
 public static class RuntimeBenchmark
 {
@@ -29,6 +30,8 @@ public static class RuntimeBenchmark
         var timers = Option(args, "--timers", 10_000);
         var fast = args.Contains("--fast");
         HangfireSync = args.Contains("--hangfire-sync");
+        Workers = Option(args, "--workers", new ProcurementFlowsRuntimeOptions().WorkerCount);
+        TimerParallelism = Option(args, "--timer-parallelism", new ProcurementFlowsRuntimeOptions().TimerFiringParallelism);
         SchedulerParallelism = Option(args, "--scheduler-parallelism", new ProcurementFlowsRuntimeOptions().SchedulerParallelism);
         var only = OptionText(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         bool Part(string name) => only is null || only.Contains(name);
@@ -117,6 +120,10 @@ public static class RuntimeBenchmark
 
     private static int SchedulerParallelism { get; set; }
 
+    private static int Workers { get; set; }
+
+    private static int TimerParallelism { get; set; }
+
     private static readonly UserContext Officer = UserContext.Of("bench", "officers");
 
     private const string SingleTask = """
@@ -166,10 +173,11 @@ public static class RuntimeBenchmark
         {
             o.ConnectionString = connectionString;
             o.RunBackgroundServer = background;
-            o.WorkerCount = Environment.ProcessorCount * 8;
+            o.WorkerCount = Workers;
             o.MaxPoolSize = 100;
             o.HangfireAsynchronousCommit = !HangfireSync;
             o.SchedulerParallelism = SchedulerParallelism;
+            o.TimerFiringParallelism = TimerParallelism;
         });
         var host = builder.Build();
         await host.StartAsync();
