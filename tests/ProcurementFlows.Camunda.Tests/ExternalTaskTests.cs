@@ -79,6 +79,15 @@ public sealed class ExternalTaskTests(CamundaServer server)
     }
 
     [Fact]
+    public async Task Topics_with_a_built_in_handler_stay_internal()
+    {
+        var instance = await StartCheck("ext_internal", "registry.sanctions-screening", "internal");
+        using var erp = server.Client("erp");
+        Assert.Empty((await Http.Post(erp, "external-task/fetchAndLock", Fetch("w1", "registry.sanctions-screening")))!.AsArray());
+        Assert.Empty((await Http.Get(erp, $"external-task?processInstanceId={instance}"))!.AsArray());
+    }
+
+    [Fact]
     public async Task Concurrent_workers_never_lock_the_same_task()
     {
         using var dana = server.Client("dana");
