@@ -34,6 +34,9 @@ public sealed class CompiledProcess
         {
             switch (n.Kind)
             {
+                case NodeKind.StartEvent when (n.Event is null || n.Event.Kind == EventKind.None) && n.Scope == root:
+                    StartFormKey ??= n.StartFormKey;
+                    break;
                 case NodeKind.StartEvent when n.Event?.Kind == EventKind.Message:
                     messageStarts.Add(new MessageStartEventInfo(n.Id, n.Event.MessageName ?? "", n.Scope.Owner?.Id));
                     break;
@@ -75,6 +78,12 @@ public sealed class CompiledProcess
 
     /// <summary>Call activities and their called elements.</summary>
     public IReadOnlyList<CallActivityInfo> CallActivities { get; }
+
+    /// <summary>
+    /// The form of the process's none start event (<c>camunda:formKey</c> or <c>camunda:formRef</c>), whose fields the
+    /// starter fills in; null when it has none.
+    /// </summary>
+    public string? StartFormKey { get; }
 
     /// <summary>User tasks (metadata only; expressions are given raw).</summary>
     public IReadOnlyList<UserTaskInfo> UserTasks { get; }

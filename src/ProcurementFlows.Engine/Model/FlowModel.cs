@@ -190,4 +190,5 @@ internal sealed class FlowNode
 
     /// <summary>camunda:initiator on a start event: the variable that receives the starting user.</summary>
     public string? InitiatorVariable { get; set; }
+    public string? StartFormKey { get; set; }
 }

@@ -440,6 +440,7 @@ internal sealed class ModelBuilder
         {
             node.IsInterruptingStart = (string?)el.Attribute("isInterrupting") != "false";
             node.InitiatorVariable = Cam(el, "initiator");
+            node.StartFormKey = Cam(el, "formKey") ?? (string?)el.Attribute(C + "formRef");
         }
 
         var isContainer = kind is NodeKind.SubProcess or NodeKind.EventSubProcess or NodeKind.Transaction or NodeKind.AdHocSubProcess;

@@ -43,10 +43,11 @@ public sealed record UserTaskDescription(string ElementId, string? Name, string?
 /// <summary>A definition version with its user tasks.</summary>
 /// <param name="Definition">The version.</param>
 /// <param name="UserTasks">Its user tasks.</param>
-public sealed record DefinitionVersionDetail(DefinitionVersionSummary Definition, IReadOnlyList<UserTaskDescription> UserTasks);
+/// <param name="StartFormKey">The form of its none start event (filled in by whoever starts a case), or null.</param>
+public sealed record DefinitionVersionDetail(DefinitionVersionSummary Definition, IReadOnlyList<UserTaskDescription> UserTasks, string? StartFormKey);
 
 /// <summary>A form of a definition version.</summary>
-/// <param name="FormKey">The key the user task refers to.</param>
+/// <param name="FormKey">The key the start event or a user task refers to.</param>
 /// <param name="Version">The stored form version (null when the form is not deployed).</param>
 /// <param name="ResourceName">The file it came from.</param>
 /// <param name="Schema">The form-js schema (null when not deployed).</param>
@@ -94,7 +95,7 @@ public static class DefinitionsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{key}/versions/{version:int}/forms", GetForms)
             .WithName("GetDefinitionForms")
-            .WithSummary("The forms the version's user tasks refer to.")
+            .WithSummary("The forms the version's start event and user tasks refer to.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{key}/diff", Diff)
             .WithName("DiffDefinitionVersions")
@@ -150,7 +151,8 @@ public static class DefinitionsEndpoints
     private static async Task<Ok<DefinitionVersionDetail>> GetVersion(string key, int version, IDeploymentService deployments, CancellationToken cancellationToken)
     {
         var definition = await Load(deployments, key, version, cancellationToken);
-        return TypedResults.Ok(new DefinitionVersionDetail(DefinitionVersionSummary.From(definition), UserTasks(definition)));
+        var process = Process(definition);
+        return TypedResults.Ok(new DefinitionVersionDetail(DefinitionVersionSummary.From(definition), UserTasks(process), process?.StartFormKey));
     }
 
     private static async Task<ContentHttpResult> GetXml(string key, int version, IDeploymentService deployments, CancellationToken cancellationToken)
@@ -162,8 +164,10 @@ public static class DefinitionsEndpoints
     private static async Task<Ok<IReadOnlyList<FormDescription>>> GetForms(string key, int version, IDeploymentService deployments, CancellationToken cancellationToken)
     {
         var definition = await Load(deployments, key, version, cancellationToken);
+        var process = Process(definition);
         var forms = new List<FormDescription>();
-        foreach (var formKey in UserTasks(definition).Select(t => t.FormKey).OfType<string>().Distinct(StringComparer.Ordinal))
+        var keys = UserTasks(process).Select(t => t.FormKey).Prepend(process?.StartFormKey).OfType<string>().Distinct(StringComparer.Ordinal);
+        foreach (var formKey in keys)
         {
             var form = await FormLookup.FindAsync(deployments, formKey, cancellationToken);
             forms.Add(new FormDescription(formKey, form?.Version, form?.ResourceName, form is null ? null : FormLookup.ParseSchema(form.Content)));
@@ -183,15 +187,12 @@ public static class DefinitionsEndpoints
         await deployments.GetDefinitionAsync(key, version, cancellationToken)
             ?? throw ApiHelpers.NotFound("Definition version", $"{key}:{version}", "definition.not-found");
 
-    private static List<UserTaskDescription> UserTasks(DefinitionDetail definition)
-    {
-        // The stored XML compiled before; compiling again here is cheap and keeps the server independent of the runtime's cache.
-        var compiled = BpmnCompiler.Compile(definition.BpmnXml);
-        return [.. compiled.Processes
-            .Where(p => p.Key == definition.Key)
-            .SelectMany(p => p.UserTasks)
-            .Select(t => new UserTaskDescription(t.ElementId, t.Name, t.FormKey, [.. t.CandidateGroups]))];
-    }
+    // The stored XML compiled before; compiling again here is cheap and keeps the server independent of the runtime's cache.
+    private static CompiledProcess? Process(DefinitionDetail definition) =>
+        BpmnCompiler.Compile(definition.BpmnXml).Processes.FirstOrDefault(p => p.Key == definition.Key);
+
+    private static List<UserTaskDescription> UserTasks(CompiledProcess? process) =>
+        process is null ? [] : [.. process.UserTasks.Select(t => new UserTaskDescription(t.ElementId, t.Name, t.FormKey, [.. t.CandidateGroups]))];
 
     private static bool IsForm(string name) => name.EndsWith(".form", StringComparison.OrdinalIgnoreCase);
 

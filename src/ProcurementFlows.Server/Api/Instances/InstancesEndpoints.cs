@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ProcurementFlows.Runtime;
+using ProcurementFlows.Server.Api.Definitions;
+using ProcurementFlows.Server.Api.Forms;
 using ProcurementFlows.Server.Identity;
 using ProcurementFlows.Server.Ocds;
 
@@ -87,15 +89,31 @@ public static class InstancesEndpoints
         return endpoints;
     }
 
-    private static async Task<Created<InstanceOutcome>> Start(StartInstanceBody body, HttpContext context, IProcessCommands commands, CancellationToken cancellationToken)
+    private static async Task<Created<InstanceOutcome>> Start(
+        StartInstanceBody body, HttpContext context, IProcessCommands commands, IDeploymentService deployments, StartForms startForms, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.ProcessKey))
         {
             throw ApiHelpers.Validation(new Dictionary<string, string[]> { ["processKey"] = ["The process key is required."] }, "Invalid request", "The process key is required.", "instance.invalid");
         }
 
+        // Resolve the version once, so that the start form checked is the one of the version that starts.
+        var version = body.Version;
+        if (await deployments.GetDefinitionAsync(body.ProcessKey, body.Version, cancellationToken) is { } definition)
+        {
+            version = definition.Version;
+            if (startForms.FormKeyOf(definition) is { } formKey && await FormLookup.FindAsync(deployments, formKey, cancellationToken) is { } form)
+            {
+                var errors = FormValidator.Validate(FormLookup.ParseSchema(form.Content), body.Variables ?? []);
+                if (errors.Count > 0)
+                {
+                    throw ApiHelpers.Validation(errors, "Invalid form values", $"{errors.Count} field(s) of start form '{formKey}' are invalid.", "variables.invalid");
+                }
+            }
+        }
+
         var user = context.GetCurrentUser();
-        var outcome = await commands.StartAsync(new StartInstanceRequest(body.ProcessKey, body.Version, body.BusinessKey, body.Variables, user.UserName), cancellationToken);
+        var outcome = await commands.StartAsync(new StartInstanceRequest(body.ProcessKey, version, body.BusinessKey, body.Variables, user.UserName), cancellationToken);
         context.Response.SetETag(outcome.Version);
         return TypedResults.Created($"/api/instances/{outcome.InstanceId}", outcome);
     }
