@@ -49,7 +49,8 @@ public sealed class StartTests(CamundaServer server)
         Assert.Equal(12_345_678_901L, (long)variables["amount"]!["value"]!);
         Assert.Equal("Double", (string?)variables["rate"]!["type"]);
         Assert.Equal(0.25, (double)variables["rate"]!["value"]!);
-        Assert.Equal("2026-03-01T11:00:00.000Z", (string?)variables["deadline"]!["value"]); // normalized to UTC
+        Assert.Equal("Date", (string?)variables["deadline"]!["type"]);
+        Assert.Equal("2026-03-01T11:00:00.000+0000", (string?)variables["deadline"]!["value"]); // normalized to UTC
         Assert.Equal("Json", (string?)variables["supplier"]!["type"]);
         Assert.Contains("Nordic Optics", (string?)variables["supplier"]!["value"], StringComparison.Ordinal);
         Assert.Equal("Json", (string?)variables["order"]!["type"]);

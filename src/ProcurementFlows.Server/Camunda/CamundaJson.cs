@@ -225,7 +225,10 @@ internal static class TypedVariables
 
     private static string Shorten(string text) => text.Length > 100 ? text[..100] + "…" : text;
 
-    /// <summary>JSON values back to typed variables: the type is inferred (dates come back as String, objects and arrays as Json).</summary>
+    /// <summary>
+    /// JSON values back to typed variables. The type is inferred: text in the exact form a Date is stored in
+    /// (<c>yyyy-MM-ddTHH:mm:ss.fffZ</c>) comes back as a Date in Camunda's format, objects and arrays as Json.
+    /// </summary>
     public static Dictionary<string, VariableValueDto> ToDto(IReadOnlyDictionary<string, JsonNode?> variables, IReadOnlyCollection<string>? only = null)
     {
         var result = new Dictionary<string, VariableValueDto>(StringComparer.Ordinal);
@@ -240,6 +243,11 @@ internal static class TypedVariables
         return result;
     }
 
+    private static DateTime? StoredDate(string text) =>
+        text.Length == 24 && text[^1] == 'Z' && DateTime.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date)
+            ? date
+            : null;
+
     public static VariableValueDto ToDto(JsonNode? value)
     {
         var empty = new Dictionary<string, JsonElement>();
@@ -251,6 +259,8 @@ internal static class TypedVariables
         var element = JsonSerializer.SerializeToElement(value);
         return element.ValueKind switch
         {
+            JsonValueKind.String when StoredDate(element.GetString()!) is { } date =>
+                new VariableValueDto(JsonSerializer.SerializeToElement(date.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture)), "Date", empty),
             JsonValueKind.String => new VariableValueDto(element, "String", empty),
             JsonValueKind.True or JsonValueKind.False => new VariableValueDto(element, "Boolean", empty),
             JsonValueKind.Number when element.TryGetInt32(out _) => new VariableValueDto(element, "Integer", empty),
