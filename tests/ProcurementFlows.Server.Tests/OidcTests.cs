@@ -133,8 +133,8 @@ public sealed class OidcTests(OidcServerFactory server) : IClassFixture<OidcServ
     {
         using var client = server.Anonymous();
         using var response = await Rest.Post(client, "/api/auth/token", new { userName = "olav", password = ServerFactory.Passwords["olav"] });
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.ValueKind);
+        var problem = await Problems.AssertProblem(response, HttpStatusCode.NotFound);
+        Assert.Equal("Local sign-in is disabled", problem.GetProperty("title").GetString());
     }
 
     private static string Tamper(string token)
