@@ -55,7 +55,7 @@ public sealed class StartupValidationTests
     {
         var hash = Identity.LocalAccountStore.HashPassword("s3cret-pass");
         using var factory = Production(
-            ("ProcurementFlows:Runtime:ConnectionString", await SharedPostgres.CreateDatabaseAsync()),
+            ("ProcurementFlows:Runtime:ConnectionString", await TestPostgres.CreateDatabaseAsync("server")),
             ("ProcurementFlows:Runtime:WorkflowsDirectory", ""),
             ("Registries:SamGov:ApiKey", "test-key"),
             ("Identity:Local:SigningKey", Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray())),

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using ProcurementFlows.Runtime.LocalPostgres;
 using ProcurementFlows.Server;
 
 namespace ProcurementFlows.Camunda.Tests.Infrastructure;
@@ -17,8 +16,6 @@ namespace ProcurementFlows.Camunda.Tests.Infrastructure;
 /// </summary>
 public sealed class CamundaServer : WebApplicationFactory<ServerAssembly>, IAsyncLifetime
 {
-    private static readonly Lazy<Task<LocalPostgresCluster>> Cluster = new(StartClusterAsync, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static int databases;
     private string? connectionString;
 
     /// <summary>Passwords of the accounts the tests use.</summary>
@@ -40,10 +37,7 @@ public sealed class CamundaServer : WebApplicationFactory<ServerAssembly>, IAsyn
 
     public async Task InitializeAsync()
     {
-        var cluster = await Cluster.Value;
-        var name = $"camunda_{Environment.ProcessId}_{Interlocked.Increment(ref databases)}";
-        await cluster.EnsureDatabaseAsync(name);
-        connectionString = cluster.BuildConnectionString(name);
+        connectionString = await TestPostgres.CreateDatabaseAsync("camunda");
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -88,25 +82,6 @@ public sealed class CamundaServer : WebApplicationFactory<ServerAssembly>, IAsyn
 
     public static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
-
-    private static async Task<LocalPostgresCluster> StartClusterAsync()
-    {
-        var root = Path.Combine(Path.GetTempPath(), $"pf-camunda-tests-{Environment.ProcessId}");
-        var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { RootDirectory = root, Durable = false, MaxConnections = 200 });
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            cluster.StopAsync().GetAwaiter().GetResult();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-                // a temp folder: best effort
-            }
-        };
-        return cluster;
-    }
 }
 
 /// <summary>All tests share one server (start-up is the expensive part).</summary>

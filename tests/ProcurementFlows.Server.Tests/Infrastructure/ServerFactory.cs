@@ -45,7 +45,7 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly>, IAsyncLifeti
 
     public virtual async Task InitializeAsync()
     {
-        connectionString = await SharedPostgres.CreateDatabaseAsync();
+        connectionString = await TestPostgres.CreateDatabaseAsync("server");
         _ = Server; // start the host (migrations, Hangfire) once, before the tests of the class run
     }
 

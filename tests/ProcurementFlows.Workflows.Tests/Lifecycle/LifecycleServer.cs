@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ProcurementFlows.RegistrySandbox;
 using ProcurementFlows.Runtime;
-using ProcurementFlows.Runtime.LocalPostgres;
 using ProcurementFlows.Server;
 
 namespace ProcurementFlows.Workflows.Tests.Lifecycle;
@@ -55,7 +54,7 @@ public sealed class LifecycleServer : WebApplicationFactory<ServerAssembly>, IAs
     {
         // Started before the server host is built, so WebApplicationFactory does not mistake it for the server.
         Sandbox = await SandboxHost.StartAsync();
-        _connectionString = await TestPostgres.CreateDatabaseAsync();
+        _connectionString = await TestPostgres.CreateDatabaseAsync("workflows");
         _ = Server;
     }
 
@@ -136,39 +135,5 @@ public sealed class LifecycleServer : WebApplicationFactory<ServerAssembly>, IAs
         Assert.True(response.IsSuccessStatusCode, $"sign-in of {userName} failed with {(int)response.StatusCode}: {text}");
         using var body = JsonDocument.Parse(text);
         return body.RootElement.GetProperty("access_token").GetString()!;
-    }
-}
-
-/// <summary>One private PostgreSQL cluster per test process (no fsync), stopped at exit; a database per server.</summary>
-internal static class TestPostgres
-{
-    private static readonly Lazy<Task<LocalPostgresCluster>> Cluster = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static int counter;
-
-    public static async Task<string> CreateDatabaseAsync()
-    {
-        var cluster = await Cluster.Value;
-        var name = $"workflows_{Interlocked.Increment(ref counter)}";
-        await cluster.EnsureDatabaseAsync(name);
-        return cluster.BuildConnectionString(name);
-    }
-
-    private static async Task<LocalPostgresCluster> StartAsync()
-    {
-        var root = Path.Combine(Path.GetTempPath(), $"pf-workflows-tests-{Environment.ProcessId}");
-        var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { RootDirectory = root, Durable = false, MaxConnections = 200 });
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            cluster.StopAsync().GetAwaiter().GetResult();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-                // a temp folder: best effort
-            }
-        };
-        return cluster;
     }
 }
