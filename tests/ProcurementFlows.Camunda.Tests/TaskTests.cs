@@ -116,6 +116,7 @@ public sealed class TaskTests(CamundaServer server)
         Assert.Equal(["Start", "Review", "End"], path.Select(a => (string?)a!["activityId"]));
         Assert.Equal(id, (string?)path[1]!["taskId"]);
         Assert.Equal("userTask", (string?)path[1]!["activityType"]);
+        Assert.Equal("Review request", (string?)path[1]!["activityName"]);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ProcurementFlows.Runtime;
+using ProcurementFlows.Server.Api.Definitions;
 using static ProcurementFlows.Server.Camunda.EngineRestSupport;
 
 namespace ProcurementFlows.Server.Camunda;
@@ -188,7 +189,8 @@ internal static class InstanceEndpoints
             state);
     }
 
-    private static async Task<IResult> Activities(HttpRequest request, IProcessQueries queries, DefinitionIds ids, CancellationToken cancellationToken)
+    private static async Task<IResult> Activities(
+        HttpRequest request, IProcessQueries queries, DefinitionIds ids, IDeploymentService deployments, CompiledDefinitions compiled, CancellationToken cancellationToken)
     {
         var instanceId = Text(request, "processInstanceId")
             ?? throw EngineRestException.InvalidRequest("This engine answers historic activity instances per process instance: processInstanceId is required.");
@@ -200,6 +202,8 @@ internal static class InstanceEndpoints
         }
 
         var definitionId = await ids.GetAsync(detail.Instance.ProcessKey, detail.Instance.ProcessVersion, cancellationToken);
+        var definition = await deployments.GetDefinitionAsync(detail.Instance.ProcessKey, detail.Instance.ProcessVersion, cancellationToken);
+        var process = definition is null ? null : compiled.ProcessOf(definition);
         var activities = new List<HistoricActivityInstanceDto>();
         var open = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in detail.History)
@@ -214,7 +218,7 @@ internal static class InstanceEndpoints
                 case "ActivityStarted":
                     open[entry.ActivityInstanceId] = activities.Count;
                     activities.Add(new HistoricActivityInstanceDto(
-                        entry.ActivityInstanceId, null, entry.ActivityId, null, entry.ActivityType, detail.Instance.ProcessKey, definitionId, instanceId,
+                        entry.ActivityInstanceId, null, entry.ActivityId, process?.GetElementName(entry.ActivityId), entry.ActivityType, detail.Instance.ProcessKey, definitionId, instanceId,
                         entry.ActivityInstanceId, null, null, null, entry.OccurredAt, null, null, false, false, null));
                     break;
                 case "TaskCreated" when open.TryGetValue(entry.ActivityInstanceId, out var t):
