@@ -18,7 +18,6 @@ public static class ServerCompositionExtensions
         var services = builder.Services;
         services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Api.Definitions.CompiledDefinitions>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => kestrel.Limits.MaxRequestBodySize = server.Value.MaxRequestBodyBytes);
         services.AddOptions<FormOptions>().Configure<IOptions<ServerOptions>>((form, server) => form.MultipartBodyLengthLimit = server.Value.MaxRequestBodyBytes);
         services.AddHostedService<StartupBanner>();

@@ -18,6 +18,12 @@ public interface IDeploymentService
     /// <summary>One definition version (latest when <paramref name="version"/> is null), or null.</summary>
     Task<DefinitionDetail?> GetDefinitionAsync(string key, int? version = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A deployed version compiled (once per version, from the runtime's cache): user tasks, start form, element names.
+    /// </summary>
+    /// <exception cref="NotFoundException">The version is not deployed.</exception>
+    Task<ProcurementFlows.Engine.CompiledProcess> GetProcessAsync(string key, int version, CancellationToken cancellationToken = default);
+
     /// <summary>One form version (latest when <paramref name="version"/> is null), or null.</summary>
     Task<FormDetail?> GetFormAsync(string formKey, int? version = null, CancellationToken cancellationToken = default);
 }

@@ -15,6 +15,7 @@ internal sealed class DeploymentService(
     ProcurementFlowsRuntimeOptionsAccessor options,
     TimeProvider clock,
     JobDispatcher dispatcher,
+    DefinitionCache definitions,
     ILogger<DeploymentService> logger) : IDeploymentService
 {
     // Serializes deployments so that version numbers are assigned without races across processes
@@ -196,6 +197,9 @@ internal sealed class DeploymentService(
         command.Parameters.Add(new NpgsqlParameter("v", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)version ?? DBNull.Value });
         return (await ReadDefinitionsAsync(command, cancellationToken)).FirstOrDefault();
     }
+
+    public Task<CompiledProcess> GetProcessAsync(string key, int version, CancellationToken cancellationToken = default) =>
+        definitions.GetAsync(key, version, null, cancellationToken);
 
     public async Task<FormDetail?> GetFormAsync(string formKey, int? version = null, CancellationToken cancellationToken = default)
     {

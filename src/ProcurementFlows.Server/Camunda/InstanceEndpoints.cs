@@ -1,5 +1,4 @@
 using ProcurementFlows.Runtime;
-using ProcurementFlows.Server.Api.Definitions;
 using static ProcurementFlows.Server.Camunda.EngineRestSupport;
 
 namespace ProcurementFlows.Server.Camunda;
@@ -190,7 +189,7 @@ internal static class InstanceEndpoints
     }
 
     private static async Task<IResult> Activities(
-        HttpRequest request, IProcessQueries queries, DefinitionIds ids, IDeploymentService deployments, CompiledDefinitions compiled, CancellationToken cancellationToken)
+        HttpRequest request, IProcessQueries queries, DefinitionIds ids, IDeploymentService deployments, CancellationToken cancellationToken)
     {
         var instanceId = Text(request, "processInstanceId")
             ?? throw EngineRestException.InvalidRequest("This engine answers historic activity instances per process instance: processInstanceId is required.");
@@ -202,8 +201,7 @@ internal static class InstanceEndpoints
         }
 
         var definitionId = await ids.GetAsync(detail.Instance.ProcessKey, detail.Instance.ProcessVersion, cancellationToken);
-        var definition = await deployments.GetDefinitionAsync(detail.Instance.ProcessKey, detail.Instance.ProcessVersion, cancellationToken);
-        var process = definition is null ? null : compiled.ProcessOf(definition);
+        var process = await deployments.GetProcessAsync(detail.Instance.ProcessKey, detail.Instance.ProcessVersion, cancellationToken);
         var activities = new List<HistoricActivityInstanceDto>();
         var open = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in detail.History)
@@ -218,7 +216,7 @@ internal static class InstanceEndpoints
                 case "ActivityStarted":
                     open[entry.ActivityInstanceId] = activities.Count;
                     activities.Add(new HistoricActivityInstanceDto(
-                        entry.ActivityInstanceId, null, entry.ActivityId, process?.GetElementName(entry.ActivityId), entry.ActivityType, detail.Instance.ProcessKey, definitionId, instanceId,
+                        entry.ActivityInstanceId, null, entry.ActivityId, process.GetElementName(entry.ActivityId), entry.ActivityType, detail.Instance.ProcessKey, definitionId, instanceId,
                         entry.ActivityInstanceId, null, null, null, entry.OccurredAt, null, null, false, false, null));
                     break;
                 case "TaskCreated" when open.TryGetValue(entry.ActivityInstanceId, out var t):

@@ -151,8 +151,8 @@ public static class DefinitionsEndpoints
     private static async Task<Ok<DefinitionVersionDetail>> GetVersion(string key, int version, IDeploymentService deployments, CancellationToken cancellationToken)
     {
         var definition = await Load(deployments, key, version, cancellationToken);
-        var process = Process(definition);
-        return TypedResults.Ok(new DefinitionVersionDetail(DefinitionVersionSummary.From(definition), UserTasks(process), process?.StartFormKey));
+        var process = await deployments.GetProcessAsync(definition.Key, definition.Version, cancellationToken);
+        return TypedResults.Ok(new DefinitionVersionDetail(DefinitionVersionSummary.From(definition), UserTasks(process), process.StartFormKey));
     }
 
     private static async Task<ContentHttpResult> GetXml(string key, int version, IDeploymentService deployments, CancellationToken cancellationToken)
@@ -164,9 +164,9 @@ public static class DefinitionsEndpoints
     private static async Task<Ok<IReadOnlyList<FormDescription>>> GetForms(string key, int version, IDeploymentService deployments, CancellationToken cancellationToken)
     {
         var definition = await Load(deployments, key, version, cancellationToken);
-        var process = Process(definition);
+        var process = await deployments.GetProcessAsync(definition.Key, definition.Version, cancellationToken);
         var forms = new List<FormDescription>();
-        var keys = UserTasks(process).Select(t => t.FormKey).Prepend(process?.StartFormKey).OfType<string>().Distinct(StringComparer.Ordinal);
+        var keys = UserTasks(process).Select(t => t.FormKey).Prepend(process.StartFormKey).OfType<string>().Distinct(StringComparer.Ordinal);
         foreach (var formKey in keys)
         {
             var form = await FormLookup.FindAsync(deployments, formKey, cancellationToken);
@@ -187,12 +187,8 @@ public static class DefinitionsEndpoints
         await deployments.GetDefinitionAsync(key, version, cancellationToken)
             ?? throw ApiHelpers.NotFound("Definition version", $"{key}:{version}", "definition.not-found");
 
-    // The stored XML compiled before; compiling again here is cheap and keeps the server independent of the runtime's cache.
-    private static CompiledProcess? Process(DefinitionDetail definition) =>
-        BpmnCompiler.Compile(definition.BpmnXml).Processes.FirstOrDefault(p => p.Key == definition.Key);
-
-    private static List<UserTaskDescription> UserTasks(CompiledProcess? process) =>
-        process is null ? [] : [.. process.UserTasks.Select(t => new UserTaskDescription(t.ElementId, t.Name, t.FormKey, [.. t.CandidateGroups]))];
+    private static List<UserTaskDescription> UserTasks(CompiledProcess process) =>
+        [.. process.UserTasks.Select(t => new UserTaskDescription(t.ElementId, t.Name, t.FormKey, [.. t.CandidateGroups]))];
 
     private static bool IsForm(string name) => name.EndsWith(".form", StringComparison.OrdinalIgnoreCase);
 

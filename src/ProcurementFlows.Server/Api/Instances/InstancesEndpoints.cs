@@ -90,7 +90,7 @@ public static class InstancesEndpoints
     }
 
     private static async Task<Created<InstanceOutcome>> Start(
-        StartInstanceBody body, HttpContext context, IProcessCommands commands, IDeploymentService deployments, CompiledDefinitions compiled, CancellationToken cancellationToken)
+        StartInstanceBody body, HttpContext context, IProcessCommands commands, IDeploymentService deployments, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.ProcessKey))
         {
@@ -102,7 +102,8 @@ public static class InstancesEndpoints
         if (await deployments.GetDefinitionAsync(body.ProcessKey, body.Version, cancellationToken) is { } definition)
         {
             version = definition.Version;
-            if (compiled.FormKeyOf(definition) is { } formKey && await FormLookup.FindAsync(deployments, formKey, cancellationToken) is { } form)
+            var process = await deployments.GetProcessAsync(definition.Key, definition.Version, cancellationToken);
+            if (process.StartFormKey is { } formKey && await FormLookup.FindAsync(deployments, formKey, cancellationToken) is { } form)
             {
                 var errors = FormValidator.Validate(FormLookup.ParseSchema(form.Content), body.Variables ?? []);
                 if (errors.Count > 0)
