@@ -19,7 +19,10 @@ function walk(components: FormComponent[] | undefined, visit: (c: FormComponent)
 }
 
 export async function renderForm(container: HTMLElement, schema: FormSchema, data: Record<string, unknown>): Promise<RenderedForm> {
-  const form = new Form({ container });
+  // No input debounce (form-js reads `debounce` from its config but does not declare it): inputs are controlled, so a
+  // re-render while a typed value waits out the 300 ms debounce put the old value back and the typing was lost.
+  const options = { container, debounce: false };
+  const form = new Form(options);
   await form.importSchema(schema, data);
   // form-js keys errors by component id; the server keys them by field key.
   const idByKey = new Map<string, string>();
