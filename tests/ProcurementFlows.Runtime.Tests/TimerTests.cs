@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using ProcurementFlows.Engine;
 using ProcurementFlows.Runtime.Tests.Infrastructure;
 
 namespace ProcurementFlows.Runtime.Tests;
@@ -127,6 +128,22 @@ public sealed class StartTimerTests : IAsyncLifetime
         var history = await _runtime.Queries.GetHistoryAsync(first.Id);
         Assert.Contains(history, h => h.Type == "InstanceStarted");
         Assert.Contains(history, h => h.ActivityId == "TimerStart");
+    }
+
+    [Fact]
+    public async Task A_start_timer_whose_expression_reads_variables_is_refused_at_deployment_naming_the_element()
+    {
+        var key = Key("needsvars");
+        var rejected = await Assert.ThrowsAsync<DeploymentRejectedException>(() => _runtime.Deployments.DeployAsync(
+            new DeploymentRequest("vars", [new($"{key}.bpmn", Diagram(key, "<bpmn:timeDate>${dueAt}</bpmn:timeDate>"))])));
+
+        var problem = Assert.Single(rejected.Diagnostics, d => d.Diagnostic.Code == "timer.start-needs-variables");
+        Assert.Equal(($"{key}.bpmn", "TimerStart", DiagnosticSeverity.Error), (problem.ResourceName, problem.Diagnostic.ElementId, problem.Diagnostic.Severity));
+        Assert.Contains("dueAt", problem.Diagnostic.Message, StringComparison.Ordinal);
+
+        // Nothing was stored and nothing is scheduled.
+        Assert.Null(await _runtime.Deployments.GetDefinitionAsync(key));
+        Assert.Equal(0, await PendingStartTimersAsync(key));
     }
 
     [Fact]
