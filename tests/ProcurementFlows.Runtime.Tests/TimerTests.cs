@@ -147,6 +147,30 @@ public sealed class StartTimerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_start_timer_expression_without_variables_is_evaluated_at_deployment_and_scheduled()
+    {
+        var date = Key("exprdate");
+        var cycle = Key("exprcycle");
+        await _runtime.Deployments.DeployAsync(new DeploymentRequest("expressions", [
+            new($"{date}.bpmn", Diagram(date, "<bpmn:timeDate>${dates.addDays(today(), 1)}</bpmn:timeDate>")),
+            new($"{cycle}.bpmn", Diagram(cycle, "<bpmn:timeCycle>${'R2/PT' + (3 * 2) + 'H'}</bpmn:timeCycle>")),
+        ]));
+
+        // Deployed on Monday 08:30: the date is Tuesday (midnight UTC), the cycle fires every 6 hours, twice.
+        var due = await _runtime.ScalarAsync("SELECT extract(epoch FROM due_at)::bigint FROM pf.timers WHERE instance_id IS NULL AND definition_key = $1 AND status = 'pending'", date);
+        Assert.Equal(new DateTimeOffset(2026, 5, 5, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), due);
+        _clock.Advance(TimeSpan.FromHours(6));
+        Assert.Equal(1, await _runtime.Maintenance.FireDueTimersAsync());
+        Assert.Equal((0, 1), (await InstancesAsync(date), await InstancesAsync(cycle)));
+        _clock.Advance(TimeSpan.FromHours(6)); // 20:30, Monday
+        Assert.Equal(1, await _runtime.Maintenance.FireDueTimersAsync());
+        _clock.Advance(TimeSpan.FromHours(6)); // 02:30, Tuesday
+        Assert.Equal(1, await _runtime.Maintenance.FireDueTimersAsync());
+        Assert.Equal((1, 2), (await InstancesAsync(date), await InstancesAsync(cycle)));
+        Assert.Equal(0, await PendingStartTimersAsync(date) + await PendingStartTimersAsync(cycle));
+    }
+
+    [Fact]
     public async Task A_time_date_fires_once_and_a_cron_cycle_fires_at_its_next_match()
     {
         var once = Key("date");

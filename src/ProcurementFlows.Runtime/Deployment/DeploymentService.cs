@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using ProcurementFlows.Engine;
+using ProcurementFlows.Engine.Expressions;
 using ProcurementFlows.Runtime.Jobs;
 using ProcurementFlows.Runtime.Storage;
 
@@ -16,6 +17,7 @@ internal sealed class DeploymentService(
     TimeProvider clock,
     JobDispatcher dispatcher,
     DefinitionCache definitionCache,
+    ExpressionEvaluator evaluator,
     ILogger<DeploymentService> logger) : IDeploymentService
 {
     // Serializes deployments so that version numbers are assigned without races across processes
@@ -167,7 +169,7 @@ internal sealed class DeploymentService(
         foreach (var (definition, _) in newDefinitions)
         {
             var compiled = processes.First(p => p.Key == definition.Key).Process;
-            var (scheduled, cancelled) = await StartTimers.ReplaceAsync(connection, compiled, definition.Version, now, logger, cancellationToken);
+            var (scheduled, cancelled) = await StartTimers.ReplaceAsync(connection, compiled, definition.Version, now, evaluator, logger, cancellationToken);
             timersToSchedule.AddRange(scheduled);
             timersToUnschedule.AddRange(cancelled);
         }
