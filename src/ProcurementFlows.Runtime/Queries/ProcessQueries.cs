@@ -98,6 +98,19 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
             parameters.Add(new NpgsqlParameter("textVariables", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.TextVariables.ToArray() });
         }
 
+        if (query.AfterTaskId is not null)
+        {
+            if (query.Sort != TaskSort.Created)
+            {
+                throw new ArgumentException("Seek paging (AfterTaskId) needs the Created sort order.", nameof(query));
+            }
+
+            // A row comparison the (created_at, id) index of open tasks answers by seeking.
+            where.Append(query.Descending ? " AND (t.created_at, t.id) < " : " AND (t.created_at, t.id) > ")
+                 .Append("(SELECT a.created_at, a.id FROM pf.tasks a WHERE a.id = @after)");
+            parameters.Add(new NpgsqlParameter("after", query.AfterTaskId));
+        }
+
         var direction = query.Descending ? "DESC" : "ASC";
         var nulls = query.Descending ? "NULLS LAST" : "NULLS LAST";
         var order = query.Sort switch
