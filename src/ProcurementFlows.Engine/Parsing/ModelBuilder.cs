@@ -1319,14 +1319,18 @@ internal sealed class ModelBuilder
         }
     }
 
+    /// <summary>
+    /// For each inclusive join, marks the nodes of its scope from which it can be reached (reverse search from the join:
+    /// joins × (nodes + flows) time, joins × nodes bits), so a large diagram cannot make deployment quadratic in its size.
+    /// </summary>
     private static void ComputeReachability(FlowScope scope)
     {
-        var hasInclusiveJoin = false;
+        List<FlowNode>? joins = null;
         foreach (var n in scope.Nodes)
         {
             if (n.Kind == NodeKind.InclusiveGateway && n.Incoming.Length > 1)
             {
-                hasInclusiveJoin = true;
+                (joins ??= []).Add(n);
             }
 
             if (n.Inner is not null)
@@ -1335,49 +1339,47 @@ internal sealed class ModelBuilder
             }
         }
 
-        if (!hasInclusiveJoin)
+        if (joins is null)
         {
             return;
         }
 
         var all = scope.Nodes;
-        var localIndex = new Dictionary<FlowNode, int>();
         for (var i = 0; i < all.Count; i++)
         {
-            localIndex[all[i]] = i;
+            all[i].ReachIndex = i;
         }
 
         var stack = new Stack<FlowNode>();
-        foreach (var start in all)
+        foreach (var join in joins)
         {
             var bits = new BitArray(all.Count);
-            stack.Push(start);
+            stack.Push(join);
             while (stack.Count > 0)
             {
                 var cur = stack.Pop();
-                foreach (var f in cur.Outgoing)
+                foreach (var f in cur.Incoming)
                 {
-                    var idx = localIndex[f.Target];
-                    if (!bits[idx])
-                    {
-                        bits[idx] = true;
-                        stack.Push(f.Target);
-                    }
+                    Visit(f.Source);
                 }
 
-                foreach (var b in cur.Boundaries)
+                // A boundary event is reached from the activity it is attached to.
+                if (cur.Kind == NodeKind.BoundaryEvent && cur.AttachedTo is { } host)
                 {
-                    var idx = localIndex[b];
-                    if (!bits[idx])
-                    {
-                        bits[idx] = true;
-                        stack.Push(b);
-                    }
+                    Visit(host);
                 }
             }
 
-            start.Reachable = bits;
-            start.ReachIndex = localIndex[start];
+            join.ReachableFrom = bits;
+
+            void Visit(FlowNode n)
+            {
+                if (n.Scope == scope && !bits[n.ReachIndex])
+                {
+                    bits[n.ReachIndex] = true;
+                    stack.Push(n);
+                }
+            }
         }
     }
 
