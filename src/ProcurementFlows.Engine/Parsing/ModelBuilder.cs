@@ -1312,6 +1312,12 @@ internal sealed class ModelBuilder
                     {
                         Add(ExecSeverity, "start.unsupported", $"A process start event of kind {ek} is not supported.", el, n.Id);
                     }
+                    else if (isProcess && n.Event.Timer?.Value.Expression is { ReadsInstanceData: true } startTimer)
+                    {
+                        // Scheduled at deployment, before any instance exists (Camunda: only beans and static values there).
+                        var reads = startTimer.ReferencedVariables.Count > 0 ? string.Join(", ", startTimer.ReferencedVariables) : "execution";
+                        Add(ExecSeverity, "timer.start-needs-variables", $"The timer of a process start event is scheduled when the process is deployed, before any instance exists, so its expression cannot read process variables ({reads}). Use a literal date, duration or cycle, or an expression over now(), today() and the dates helpers only.", el, n.Id);
+                    }
 
                     if (isEventSub && ek is EventKind.Error && !n.IsInterruptingStart)
                     {
