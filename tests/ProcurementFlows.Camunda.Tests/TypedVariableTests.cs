@@ -142,4 +142,56 @@ public sealed class TypedVariableTests(CamundaServer server)
         Assert.Contains("bad", message, StringComparison.Ordinal);
         Assert.Equal(before, (long)(await Http.Get(olav, "process-instance/count?processDefinitionKey=typed_bad"))!["count"]!);
     }
+
+    [Fact]
+    public async Task Single_variables_read_and_write_with_their_types()
+    {
+        using var dana = server.Client("dana");
+        await Http.Deploy(dana, "typed_single", ("typed_single.bpmn", Diagrams.UserTask("typed_single")));
+        using var olav = server.Client("olav");
+        var id = (string)(await Http.Post(olav, "process-definition/key/typed_single/start", new { variables = new Dictionary<string, object> { ["budget"] = new { value = 10, type = "Long" } } }))!["id"]!;
+        var budget = (await Http.Get(olav, $"process-instance/{id}/variables/budget"))!;
+        Assert.Equal("Long", (string?)budget["type"]);
+        Assert.Equal(10L, (long)budget["value"]!);
+        var task = (string)Assert.Single((await Http.Get(olav, $"task?processInstanceId={id}"))!.AsArray())!["id"]!;
+        Assert.Equal("Long", (string?)(await Http.Get(olav, $"task/{task}/variables/budget"))!["type"]);
+        using (var missing = await olav.GetAsync($"process-instance/{id}/variables/nothing"))
+        {
+            await Http.Error(missing, HttpStatusCode.NotFound, "InvalidRequestException");
+        }
+
+        using (var missing = await olav.GetAsync($"task/{task}/variables/nothing"))
+        {
+            await Http.Error(missing, HttpStatusCode.NotFound, "InvalidRequestException");
+        }
+
+        // Writing needs a supervisor (as /api); the type given is kept.
+        using (var refused = await olav.PutAsJsonAsync($"process-instance/{id}/variables/budget", new { value = 11, type = "Short" }))
+        {
+            await Http.Error(refused, HttpStatusCode.Forbidden, "AuthorizationException");
+        }
+
+        using var siri = server.Client("siri");
+        using (var put = await siri.PutAsJsonAsync($"process-instance/{id}/variables/budget", new { value = 11, type = "Short" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+        }
+
+        Assert.Equal("Short", (string?)(await Http.Get(olav, $"process-instance/{id}/variables/budget"))!["type"]);
+        await Http.Post(siri, $"process-instance/{id}/variables", new
+        {
+            modifications = new Dictionary<string, object> { ["budget"] = new { value = 12.5, type = "Double" }, ["note"] = new { value = "ok", type = "String" } },
+        }, HttpStatusCode.NoContent);
+        var all = (await Http.Get(olav, $"process-instance/{id}/variables"))!;
+        Assert.Equal("Double", (string?)all["budget"]!["type"]);
+        Assert.Equal(12.5, (double)all["budget"]!["value"]!);
+        Assert.Equal("ok", (string?)all["note"]!["value"]);
+        await Http.PostError(siri, $"process-instance/{id}/variables", new { deletions = new[] { "note" } }, HttpStatusCode.BadRequest, "InvalidRequestException");
+        await Http.PostError(siri, $"process-instance/{id}/variables", new { modifications = new Dictionary<string, object> { ["budget"] = new { value = "x", type = "Long" } } }, HttpStatusCode.BadRequest, "InvalidRequestException");
+        Assert.Equal("Double", (string?)(await Http.Get(olav, $"process-instance/{id}/variables/budget"))!["type"]);
+        using (var unknown = await siri.PutAsJsonAsync("process-instance/no-such-instance/variables/budget", new { value = 1, type = "Long" }))
+        {
+            await Http.Error(unknown, HttpStatusCode.NotFound, "InvalidRequestException");
+        }
+    }
 }

@@ -225,15 +225,9 @@ public sealed record DeploymentInfo(Guid Id, string? Name, string? Source, strin
 /// <summary>A task found by <see cref="ITaskSearchService"/>, with the definition version its instance runs.</summary>
 public sealed record TaskSearchHit(TaskSummary Task, int ProcessVersion);
 
-/// <summary>Delivers a message to one given instance (Camunda's correlation by process instance id or business key).</summary>
+/// <summary>Camunda-style message correlation (by instance, business key and variable values).</summary>
 public interface IMessageDelivery
 {
-    /// <summary>
-    /// Delivers <paramref name="messageName"/> to the oldest open subscription of <paramref name="instanceId"/> for that
-    /// message (and, when given, that correlation key); null when the instance has no such subscription.
-    /// </summary>
-    Task<InstanceOutcome?> DeliverAsync(string instanceId, string messageName, string? correlationKey, IReadOnlyDictionary<string, JsonNode?>? variables, CancellationToken cancellationToken = default);
-
     /// <summary>
     /// Camunda's correlation in one transaction: waiting executions whose instance matches the id, business key and
     /// every correlation key (variable values) first; then, unless an instance id is given, latest definitions with a

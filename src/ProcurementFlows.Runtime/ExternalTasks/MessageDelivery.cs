@@ -12,35 +12,6 @@ internal sealed class MessageDelivery(CommandProcessor processor) : IMessageDeli
     /// <summary>Most waiting subscriptions one correlation looks at (Camunda has no limit; we keep a request bounded).</summary>
     private const int MaxCandidates = 10_000;
 
-    public async Task<InstanceOutcome?> DeliverAsync(string instanceId, string messageName, string? correlationKey, IReadOnlyDictionary<string, JsonNode?>? variables, CancellationToken cancellationToken = default)
-    {
-        return await processor.RunAsync(
-            async unit =>
-            {
-                var sql = "SELECT id FROM pf.message_subscriptions WHERE instance_id = @instance AND message_name = @name"
-                    + (correlationKey is null ? "" : " AND correlation_key = @key")
-                    + " ORDER BY created_at, id LIMIT 1";
-                string? subscriptionId;
-                await using (var command = new NpgsqlCommand(sql, unit.Connection, unit.Transaction))
-                {
-                    command.Parameters.AddWithValue("instance", instanceId);
-                    command.Parameters.AddWithValue("name", messageName);
-                    if (correlationKey is not null)
-                    {
-                        command.Parameters.AddWithValue("key", correlationKey);
-                    }
-
-                    subscriptionId = await command.ExecuteScalarAsync(cancellationToken) as string;
-                }
-
-                return subscriptionId is null
-                    ? null
-                    : await processor.ExecuteAsync(unit, instanceId, (_, _) => new DeliverMessage(subscriptionId, variables), null, cancellationToken);
-            },
-            retryOnConflict: true,
-            cancellationToken);
-    }
-
     public async Task<MessageCorrelationResult> CorrelateAsync(MessageCorrelation request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -74,9 +45,9 @@ internal sealed class MessageDelivery(CommandProcessor processor) : IMessageDeli
                 }
 
                 var delivered = new List<InstanceOutcome>();
-                foreach (var (subscriptionId, row) in executions)
+                foreach (var (subscriptionId, instanceId) in executions)
                 {
-                    delivered.Add(await processor.ExecuteAsync(unit, row.Id, (_, _) => new DeliverMessage(subscriptionId, request.Variables), null, cancellationToken));
+                    delivered.Add(await processor.ExecuteAsync(unit, instanceId, (_, _) => new DeliverMessage(subscriptionId, request.Variables), null, cancellationToken));
                 }
 
                 var started = starts.Count > 0
@@ -89,7 +60,7 @@ internal sealed class MessageDelivery(CommandProcessor processor) : IMessageDeli
     }
 
     /// <summary>Open subscriptions for the message whose instance matches every criterion, oldest first.</summary>
-    private static async Task<List<(string SubscriptionId, InstanceRow Row)>> MatchingSubscriptionsAsync(UnitOfWork unit, MessageCorrelation request, CancellationToken cancellationToken)
+    private static async Task<List<(string SubscriptionId, string InstanceId)>> MatchingSubscriptionsAsync(UnitOfWork unit, MessageCorrelation request, CancellationToken cancellationToken)
     {
         var sql = """
             SELECT s.id, s.instance_id FROM pf.message_subscriptions s JOIN pf.instances i ON i.id = s.instance_id
@@ -131,6 +102,7 @@ internal sealed class MessageDelivery(CommandProcessor processor) : IMessageDeli
             }
         }
 
+        var checkVariables = request.CorrelationKeys is { Count: > 0 } || request.LocalCorrelationKeys is { Count: > 0 };
         command.CommandText = sql + " ORDER BY s.created_at, s.id LIMIT @limit";
         command.Parameters.AddWithValue("limit", MaxCandidates);
         var candidates = new List<(string, string)>();
@@ -142,25 +114,26 @@ internal sealed class MessageDelivery(CommandProcessor processor) : IMessageDeli
             }
         }
 
-        var matches = new List<(string, InstanceRow)>();
-        var rows = new Dictionary<string, (InstanceRow Row, ProcessInstanceState State)>(StringComparer.Ordinal);
+        if (!checkVariables)
+        {
+            return candidates;
+        }
+
+        // The commands that deliver re-check the instance version, so a change after this read makes the unit retry.
+        var matches = new List<(string, string)>();
+        var states = new Dictionary<string, ProcessInstanceState?>(StringComparer.Ordinal);
         foreach (var (subscriptionId, instanceId) in candidates)
         {
-            if (!rows.TryGetValue(instanceId, out var loaded))
+            if (!states.TryGetValue(instanceId, out var state))
             {
                 var row = await InstanceRow.LoadAsync(unit.Connection, instanceId, cancellationToken);
-                if (row is null)
-                {
-                    continue;
-                }
-
-                loaded = (row, ProcessStateSerializer.Deserialize(row.StateJson));
-                rows[instanceId] = loaded;
+                state = row is null ? null : ProcessStateSerializer.Deserialize(row.StateJson);
+                states[instanceId] = state;
             }
 
-            if (Matches(loaded.State, subscriptionId, request))
+            if (state is not null && Matches(state, subscriptionId, request))
             {
-                matches.Add((subscriptionId, loaded.Row));
+                matches.Add((subscriptionId, instanceId));
             }
         }
 

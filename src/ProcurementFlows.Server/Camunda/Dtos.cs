@@ -222,6 +222,9 @@ public sealed record ExternalTaskDto(
     long Priority,
     string? BusinessKey);
 
+/// <summary>Body of <c>POST /process-instance/{id}/variables</c>.</summary>
+public sealed record PatchVariablesDto(Dictionary<string, VariableValueDto?>? Modifications, List<string>? Deletions);
+
 /// <summary>A form reference (<c>GET /task/{id}/form</c>, <c>GET /process-definition/{id}/startForm</c>).</summary>
 public sealed record FormDto(string? Key, string? ContextPath);
 

@@ -38,6 +38,23 @@ internal static class InstanceEndpoints
             .WithSummary("The instance's variables, typed: with the type they were set with through engine-rest, else inferred from the JSON value.")
             .Produces<Dictionary<string, VariableValueDto>>()
             .WithErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/process-instance/{id}/variables/{varName}", Variable)
+            .WithName("EngineRestGetProcessInstanceVariable")
+            .WithSummary("One variable of a running instance, typed.")
+            .Produces<VariableValueDto>()
+            .WithErrors(StatusCodes.Status404NotFound);
+        group.MapPut("/process-instance/{id}/variables/{varName}", PutVariable)
+            .WithName("EngineRestPutProcessInstanceVariable")
+            .WithSummary("Set one variable of a running instance (typed value; the type is kept). Role supervisor, as PUT /api/instances/{id}/variables/{name}.")
+            .Accepts<VariableValueDto>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        group.MapPost("/process-instance/{id}/variables", ModifyVariables)
+            .WithName("EngineRestModifyProcessInstanceVariables")
+            .WithSummary("Set several variables of a running instance (modifications; deletions are refused: variables are never removed here). Role supervisor.")
+            .Accepts<PatchVariablesDto>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         group.MapDelete("/process-instance/{id}", Delete)
             .WithName("EngineRestDeleteProcessInstance")
             .WithSummary("Cancel a running instance (and its call-activity children). Role supervisor.")
@@ -177,6 +194,57 @@ internal static class InstanceEndpoints
         return detail is null || detail.Instance.Status != "Active"
             ? throw EngineRestException.NotFound($"Process instance with id {id} does not exist")
             : Json(await types.ToDtoAsync(id, detail.Variables, null, cancellationToken));
+    }
+
+    private static async Task<IResult> Variable(string id, string varName, IProcessQueries queries, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var detail = await queries.GetInstanceAsync(id, cancellationToken);
+        if (detail is null || detail.Instance.Status != "Active")
+        {
+            throw EngineRestException.NotFound($"Process instance with id {id} does not exist");
+        }
+
+        return detail.Variables.ContainsKey(varName)
+            ? Json((await types.ToDtoAsync(id, detail.Variables, [varName], cancellationToken))[varName])
+            : throw EngineRestException.NotFound($"process instance variable with name {varName} does not exist");
+    }
+
+    private static async Task<IResult> PutVariable(string id, string varName, HttpContext context, IProcessQueries queries, IProcessCommands commands, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var body = await CamundaJson.ReadBodyAsync<VariableValueDto?>(context.Request, null, cancellationToken)
+            ?? throw EngineRestException.InvalidRequest($"Cannot put process instance variable {varName}: the body must be a typed value ({{\"value\": ..., \"type\": ...}}).");
+        await SetVariables(id, new Dictionary<string, VariableValueDto?> { [varName] = body }, context, queries, commands, types, cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ModifyVariables(string id, HttpContext context, IProcessQueries queries, IProcessCommands commands, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var body = await CamundaJson.ReadBodyAsync(context.Request, new PatchVariablesDto(null, null), cancellationToken);
+        if (body.Deletions is { Count: > 0 })
+        {
+            throw EngineRestException.InvalidRequest("Cannot modify variables for process instance " + id + ": deletions are not supported (variables are never removed; set them to null instead).");
+        }
+
+        if (body.Modifications is { Count: > 0 } modifications)
+        {
+            await SetVariables(id, modifications, context, queries, commands, types, cancellationToken);
+        }
+
+        return Results.NoContent();
+    }
+
+    private static async Task SetVariables(string id, Dictionary<string, VariableValueDto?> variables, HttpContext context, IProcessQueries queries, IProcessCommands commands, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var user = RequireSupervisor(context, "set process instance variables");
+        var input = TypedVariables.Read(variables);
+        var detail = await queries.GetInstanceAsync(id, cancellationToken);
+        if (detail is null || detail.Instance.Status != "Active")
+        {
+            throw EngineRestException.NotFound($"Process instance with id {id} does not exist");
+        }
+
+        await commands.SetVariablesAsync(id, input.Values, user.ToUserContext(), null, cancellationToken);
+        await types.RecordAsync(id, input, cancellationToken);
     }
 
     private static async Task<IResult> Delete(string id, HttpContext context, IProcessQueries queries, IProcessCommands commands, CancellationToken cancellationToken)

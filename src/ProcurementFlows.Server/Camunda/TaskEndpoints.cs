@@ -48,6 +48,11 @@ internal static class TaskEndpoints
             .WithSummary("The form deployed for the task (a Camunda Forms schema), as deployed; 400 when the task has no form key, 404 when no deployed form matches it.")
             .Produces<object>()
             .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapGet("/task/{id}/variables/{varName}", Variable)
+            .WithName("EngineRestGetTaskVariable")
+            .WithSummary("One variable visible from the task, typed.")
+            .Produces<VariableValueDto>()
+            .WithErrors(StatusCodes.Status404NotFound);
         group.MapGet("/task/{id}/variables", Variables)
             .WithName("EngineRestGetTaskVariables")
             .WithSummary("The variables visible from the task (its process instance's), typed.")
@@ -243,6 +248,15 @@ internal static class TaskEndpoints
     {
         var (task, _, _) = await LoadVisible(id, context, search, cancellationToken);
         return await DefinitionEndpoints.DeployedFormAsync(task.FormKey, $"task {id}", deployments, cancellationToken);
+    }
+
+    private static async Task<IResult> Variable(string id, string varName, HttpContext context, ITaskSearchService search, IProcessQueries queries, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var (task, _, _) = await LoadVisible(id, context, search, cancellationToken);
+        var detail = await queries.GetInstanceAsync(task.InstanceId, cancellationToken) ?? throw EngineRestException.NotFound($"No matching task with id {id}");
+        return detail.Variables.ContainsKey(varName)
+            ? Json((await types.ToDtoAsync(task.InstanceId, detail.Variables, [varName], cancellationToken))[varName])
+            : throw EngineRestException.NotFound($"task variable with name {varName} does not exist");
     }
 
     private static async Task<IResult> Variables(string id, HttpContext context, ITaskSearchService search, IProcessQueries queries, VariableTypes types, CancellationToken cancellationToken)
