@@ -29,6 +29,7 @@ internal sealed class ModelBuilder
 
     // Per-process context.
     private bool executable;
+    private ValueSource? processTaskPriority;
     private List<FlowNode> nodes = [];
     private List<(SequenceFlow Flow, string? Source, string? Target, XElement El)> flows = [];
     private Dictionary<string, (FlowNode Node, XElement El)> nodeById = new(StringComparer.Ordinal);
@@ -357,6 +358,7 @@ internal sealed class ModelBuilder
             Add(DiagnosticSeverity.Info, "process.executable-assumed", $"Process '{id}' has no isExecutable attribute; like Camunda 7, it is treated as executable. Set isExecutable=\"true\" or \"false\" explicitly.", el, id);
         }
 
+        processTaskPriority = TaskPriority(el, id);
         if (!executable)
         {
             Add(DiagnosticSeverity.Info, "process.not-executable", $"Process '{id}' is not executable (isExecutable is not \"true\"); it is read for inspection only and cannot be started.", el, id);
@@ -860,6 +862,8 @@ internal sealed class ModelBuilder
                 node.Topic = Value(topic, id, el);
             }
 
+            // Camunda: the element's camunda:taskPriority, else the process's, else 0.
+            node.TaskPriority = TaskPriority(el, id) ?? processTaskPriority;
             node.RetryCycle ??= null;
             return;
         }
@@ -1681,6 +1685,19 @@ internal sealed class ModelBuilder
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// <summary>camunda:taskPriority (external-task priority): a long literal or an expression.</summary>
+    private ValueSource? TaskPriority(XElement el, string elementId)
+    {
+        var priority = Value(Cam(el, "taskPriority"), elementId, el);
+        if (priority is { IsLiteral: true } p && !long.TryParse(p.Raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            Add(ExecSeverity, "serviceTask.invalid-priority", $"camunda:taskPriority '{p.Raw}' is not an integer.", el, elementId);
+            return null;
+        }
+
+        return priority;
+    }
 
     private ValueSource? Value(string? raw, string elementId, XElement at)
     {
