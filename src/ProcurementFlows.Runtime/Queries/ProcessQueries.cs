@@ -42,8 +42,8 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
             InboxScope.Mine => " AND t.assignee = @user",
             InboxScope.MyGroups => " AND t.candidate_groups && @groups",
             // Claimable and All narrow the shared visibility rule (TaskVisibility); Mine and MyGroups imply it.
-            InboxScope.Claimable => $" AND t.assignee IS NULL AND {TaskVisibility.Sql("t.", "user", "groups")}",
-            InboxScope.All => $" AND (t.assignee = @user OR t.assignee IS NULL) AND {TaskVisibility.Sql("t.", "user", "groups")}",
+            InboxScope.Claimable => $" AND {TaskVisibility.UnassignedSql("t.", "user", "groups")}",
+            InboxScope.All => $" AND {TaskVisibility.MineOrUnassignedSql("t.", "user", "groups")}",
             _ => "",
         });
         if (query.ProcessKey is not null)
