@@ -2,15 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Errors;
-using ProcurementFlows.Server.Identity;
 
 namespace ProcurementFlows.Server.Api;
 
 /// <summary>Small helpers shared by the API endpoints.</summary>
 internal static class ApiHelpers
 {
-    public static UserContext ToUserContext(this CurrentUser user) => new(user.UserName, user.Groups);
-
     /// <summary>The instance version from <c>If-Match</c> (an ETag we issued, <c>"7"</c> or <c>W/"7"</c>); null when absent.</summary>
     public static long? ExpectedVersion(this HttpRequest request)
     {

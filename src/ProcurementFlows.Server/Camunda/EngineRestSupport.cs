@@ -218,8 +218,6 @@ internal static class EngineRestSupport
     public static string Href(HttpRequest request, string path) =>
         $"{request.Scheme}://{request.Host}{request.PathBase}{EngineRestExtensions.Prefix}{path}";
 
-    public static UserContext ToUserContext(this CurrentUser user) => new(user.UserName, user.Groups);
-
     /// <summary>
     /// A JSON response with Content-Type exactly <c>application/json</c>, as Camunda sends it: Camunda's own clients
     /// (e.g. camunda-external-task-client-js) compare the header verbatim and treat anything else as raw bytes.

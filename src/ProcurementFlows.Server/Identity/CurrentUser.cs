@@ -15,6 +15,9 @@ public sealed record CurrentUser(string UserName, string DisplayName, IReadOnlyL
 
     /// <summary>Supervisors and admins may act on any task (reassign, inspect).</summary>
     public bool IsSupervisor => IsInRole(Identity.Roles.Supervisor) || IsInRole(Identity.Roles.Admin);
+
+    /// <summary>The acting user as the runtime's commands and visibility rule take it.</summary>
+    public Runtime.UserContext ToUserContext() => new(UserName, Groups);
 }
 
 /// <summary>Reads a <see cref="CurrentUser"/> from a principal, honouring the configured claim types.</summary>
