@@ -109,6 +109,17 @@ public sealed class DrillTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 output.WriteLine($"hangfire {reader.GetValue(0)}: {reader.GetValue(1)} jobs, {reader.GetValue(2)} queued, {reader.GetValue(3)} fetched (oldest {reader.GetValue(4)}), newest {reader.GetValue(5)}");
             }
+
+            await reader.CloseAsync();
+            // Why jobs failed (Hangfire retries a failed job after a back-off of its own): the first lines of each reason.
+            await using var failures = _runtime.DataSource.CreateCommand(
+                "SELECT count(*), coalesce(data->>'ExceptionType', '') || ': ' || left(coalesce(data->>'ExceptionMessage', reason, ''), 300) " +
+                "FROM hangfire.state WHERE name = 'Failed' GROUP BY 2 ORDER BY 1 DESC LIMIT 10");
+            await using var failed = await failures.ExecuteReaderAsync();
+            while (await failed.ReadAsync())
+            {
+                output.WriteLine($"hangfire failed {failed.GetInt64(0)}x: {failed.GetString(1)}");
+            }
         }
     }
 
