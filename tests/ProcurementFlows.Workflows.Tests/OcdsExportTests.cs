@@ -267,7 +267,9 @@ public sealed class OcdsExportTests
         {
             Entry(HistoryEntryType.ActivityCompleted, "Task_ApproveRequirement", 1),
             Entry(HistoryEntryType.ActivityCompleted, "Script_ApplyPolicy", 1),
+            Entry(HistoryEntryType.ActivityCompleted, "Task_PrepareSolicitation", 19), // refused: below the minimum period
             Entry(HistoryEntryType.ActivityCompleted, "Task_PrepareSolicitation", 20),
+            Entry(HistoryEntryType.ActivityStarted, "SubProcess_TenderPeriod", 20),
             Entry(HistoryEntryType.ActivityCompleted, "Task_AnswerClarification", 25, new JsonObject { ["variables"] = new JsonObject { ["amendsSolicitation"] = false } }),
             Entry(HistoryEntryType.ActivityCompleted, "Task_AnswerClarification", 26, new JsonObject { ["variables"] = new JsonObject { ["amendsSolicitation"] = true } }),
             Entry(HistoryEntryType.ActivityCompleted, "Task_NotifyAward", 70),

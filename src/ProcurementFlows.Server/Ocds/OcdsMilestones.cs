@@ -10,7 +10,6 @@ public static class OcdsMilestones
     private static readonly Dictionary<string, OcdsMilestoneKind> OnCompleted = new(StringComparer.Ordinal)
     {
         ["Script_ApplyPolicy"] = OcdsMilestoneKind.Planning, // reached only when the requirement is approved
-        ["Task_PrepareSolicitation"] = OcdsMilestoneKind.Tender,
         ["Task_NotifyAward"] = OcdsMilestoneKind.Award,
         ["Task_SignContract"] = OcdsMilestoneKind.Contract,
         ["Task_ReceiveDelivery"] = OcdsMilestoneKind.Implementation,
@@ -22,6 +21,8 @@ public static class OcdsMilestones
     // reached by a token (start or completion): ends and the start of signature (standstill over)
     private static readonly Dictionary<string, OcdsMilestoneKind> OnReached = new(StringComparer.Ordinal)
     {
+        // the tender period opens only once the invitation passed the minimum-period check (a refused one is not published)
+        ["SubProcess_TenderPeriod"] = OcdsMilestoneKind.Tender,
         ["Task_SignContract"] = OcdsMilestoneKind.AwardUpdate,
         ["End_TenderCancelled"] = OcdsMilestoneKind.TenderCancelled,
         ["End_TenderUnsuccessful"] = OcdsMilestoneKind.TenderUnsuccessful,

@@ -55,11 +55,19 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         await bjorn.Do("Task_ApproveRequirement", Vars.Of(("requirementDecision", "approve"), ("budgetLine", "FMA-17")), id);
         await olav.Do("Task_AcquisitionStrategy", Vars.Of(
             ("procurementMethod", "selective"), ("procedureType", "restricted"), ("mainProcurementCategory", "goods"),
-            ("estimatedValue", 3_200_000), ("lots", 1), ("awardCriteria", "ratedCriteria"), ("evaluationCriteria", "60 quality / 40 price")), id);
+            ("estimatedValue", 3_200_000), ("lots", 1), ("awardCriteria", "ratedCriteria"), ("evaluationCriteria", "60 quality / 40 price"),
+            ("acceleratedProcedure", true), ("accelerationJustification", "Home guard vehicles lost in the spring floods must be replaced before winter")), id);
         await siri.Do("Task_ApproveStrategyDirector", Vars.Of(("strategyDecision", "approve")), id);
 
-        // 2. Two candidates vetted in parallel against the registry sandbox (through Hangfire).
-        await olav.Do("Task_MarketResearch", Vars.Of(("marketResearchSummary", "RFI on Doffin, 4 responses"), ("candidates", new JsonArray(CleanSupplier(), SanctionedSupplier()))), id);
+        // 2. Accelerated restricted procedure: a call for competition with 15 days for requests to participate (the urgent
+        //    minimum of Art. 33(7)); the two candidates who asked are vetted in parallel against the registry sandbox (Hangfire).
+        await olav.Do("Task_MarketResearch", Vars.Of(("marketResearchSummary", "RFI on Doffin, 4 responses"), ("candidates", new JsonArray(CleanSupplier()))), id);
+        await olav.Do("Task_PublishCallForCompetition", Vars.Of(
+            ("contractNoticeReference", "2026/S 043-120011"), ("requestsPeriodDays", 15), ("minimumCandidates", 3),
+            ("selectionCriteria", "Three years of comparable deliveries; positive equity; facility clearance")), id);
+        Assert.Equal(LifecycleServer.Start.AddDays(15), await Timer(olav, id, "Timer_RequestsDeadline"));
+        await AdvanceTo(LifecycleServer.Start.AddDays(15));
+        await olav.Do("Task_RegisterRequests", Vars.Of(("numberOfRequests", 2), ("candidates", new JsonArray(CleanSupplier(), SanctionedSupplier()))), id);
         var review = await ingrid.WaitForTask("Task_ReviewFindings");
         var clearance = await ingrid.WaitForTask("Task_SecurityClearance");
         var sanctionedChild = (string)review["instanceId"]!;
@@ -89,11 +97,14 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         var declared = await olav.Post("/api/messages", new { messageName = "supplier-declaration", correlationKey = CaseNumber + "/NO-BRC-923456783", variables = declaration });
         Assert.Equal(cleanChild, (string?)Assert.Single(declared["delivered"]!.AsArray())!["instanceId"]);
 
-        // 3. Solicitation with a 40-day tender period; a clarification question arrives by message and is answered.
+        // 3. Only the qualified candidate can be shortlisted. The invitation to tender: bad form values are refused by the
+        //    server (400 naming the fields), a period below the accelerated minimum of 10 days is sent back by the process
+        //    with a message naming the field, then 25 days (closing on 11 April). A clarification question is answered.
+        await olav.Do("Task_Shortlist", Vars.Of(("shortlist", new JsonArray("NO-BRC-923456783")), ("shortlistRationale", "The only qualified candidate")), id);
         var solicitation = await olav.WaitForTask("Task_PrepareSolicitation", id);
         using (var tooShort = await olav.Http.PostAsJsonAsync($"/api/tasks/{(string)solicitation["id"]!}/complete", new
         {
-            variables = Vars.Of(("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles"), ("tenderPeriodDays", 5), ("submissionMethod", "pigeon")),
+            variables = Vars.Of(("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles"), ("tenderPeriodDays", 400), ("submissionMethod", "pigeon")),
         }))
         {
             var problem = await tooShort.Content.ReadAsStringAsync();
@@ -102,9 +113,18 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
             Assert.Contains("submissionMethod", problem, StringComparison.Ordinal);
         }
 
-        await olav.Do("Task_PrepareSolicitation", Vars.Of(
-            ("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles, restricted procedure"), ("tenderPeriodDays", 40),
-            ("submissionMethod", "electronicSubmission")), id);
+        await olav.Complete(solicitation, Vars.Of(
+            ("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles, restricted procedure"), ("tenderPeriodDays", 9),
+            ("submissionMethod", "electronicSubmission")));
+        var sentBack = await olav.WaitForTask("Task_PrepareSolicitation", id, t => (string?)t["id"] != (string?)solicitation["id"]);
+        var refusal = (await olav.Get($"/api/instances/{id}"))["variables"]!["tenderPeriodCheck"]!;
+        Assert.False((bool)refusal["valid"]!);
+        Assert.StartsWith("tenderPeriodDays: 9 days is below the minimum of 10 days", (string?)refusal["errors"]![0], StringComparison.Ordinal);
+        Assert.Null(await Timer(olav, id, "Timer_TenderClosing", expectPresent: false));
+        await olav.Complete(sentBack, Vars.Of(
+            ("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles, restricted procedure"), ("tenderPeriodDays", 25),
+            ("submissionMethod", "electronicSubmission")));
+        Assert.Equal(LifecycleServer.Start.AddDays(40), await Timer(olav, id, "Timer_TenderClosing"));
         var vettingResults = (await olav.Get($"/api/instances/{id}"))["variables"]!["vettingResults"]!.AsArray();
         Assert.Equal(["excluded", "qualified"], vettingResults.Select(r => (string)r!["decision"]!).Order(StringComparer.Ordinal));
         await olav.Post("/api/messages", new { messageName = "clarification-question", correlationKey = CaseNumber, variables = Vars.Of(("question", "Is a diesel-electric variant acceptable?")) });
@@ -221,11 +241,13 @@ public sealed class WholeLifecycleTests(LifecycleServer server) : IClassFixture<
         Assert.Equal(
         [
             "Task_DefineRequirement", "Task_ApproveRequirement", "Task_AcquisitionStrategy", "Task_ApproveStrategyDirector", "Task_MarketResearch",
-            "Task_PrepareSolicitation", "Task_AnswerClarification", "Task_OpenTenders", "Task_AppointPanel",
+            "Task_PublishCallForCompetition", "Task_RegisterRequests", "Task_Shortlist",
+            "Task_PrepareSolicitation", "Task_PrepareSolicitation", "Task_AnswerClarification", "Task_OpenTenders", "Task_AppointPanel",
             "Task_DeclareConflict", "Task_DeclareConflict", "Task_DeclareConflict", "Task_EvaluateTenders", "Task_EvaluateTenders", "Task_EvaluateTenders",
             "Task_ConsolidateEvaluation", "Task_AwardDecision", "Task_NotifyAward", "Task_HandleReview", "Task_SignContract", "Task_ReceiveDelivery",
             "Task_RegisterInvoice", "Task_ApprovePayment", "Task_RecordPayment", "Task_Closeout",
         ], history.Where(h => (string?)h["type"] == "TaskCompleted").Select(h => (string)h["activityId"]!));
+        Assert.Contains(history, h => Is(h, "TimerFired", "Timer_RequestsDeadline"));
         Assert.Contains(history, h => Is(h, "TimerFired", "Timer_TenderClosing"));
         Assert.Contains(history, h => Is(h, "TimerFired", "Timer_DeliveryOverdue"));
         Assert.Contains(history, h => Is(h, "MessageReceived", "Message_ReviewApplicationReceived"));

@@ -25,7 +25,7 @@ public sealed class CaseScenarioTests
         var sanctioned = children.Single(c => (string?)c.Variables["supplier"]!["name"] == "Volga Arms LLC").InstanceId;
         VettingScenarioTests.AnswerRegistries(run, sanctioned, sanctions: "hit");
         run.Complete("Task_ReviewFindings", "cora", VettingScenarioTests.Compliance, Vars.Of(("complianceDecision", "exclude"), ("complianceRationale", "EU FSF listing")), sanctioned);
-        Assert.Empty(run.OpenTasks("Task_PrepareSolicitation", id)); // still waiting for the other candidate
+        Assert.Empty(run.OpenTasks("Task_Shortlist", id)); // still waiting for the other candidate
 
         VettingScenarioTests.AnswerRegistries(run, clean, sanctions: "clear");
         VettingScenarioTests.PassHumanChecks(run, clean);
@@ -33,7 +33,9 @@ public sealed class CaseScenarioTests
         var results = run[id].Variables["vettingResults"]!.AsArray();
         Assert.Equal(2, results.Count);
         Assert.Equal(["excluded", "qualified"], results.Select(r => (string)r!["decision"]!).Order(StringComparer.Ordinal));
-        Assert.Single(run.OpenTasks("Task_PrepareSolicitation", id));
+        // the restricted procedure shortlists among the qualified candidates before the invitation to tender
+        Assert.Equal("NO-BRC-923609016", (string?)Assert.Single(run[id].Variables["qualifiedCandidates"]!.AsArray())!["value"]);
+        Assert.Single(run.OpenTasks("Task_Shortlist", id));
     }
 
     [Fact]
@@ -59,18 +61,20 @@ public sealed class CaseScenarioTests
     [Fact]
     public void Clarification_answers_are_due_six_days_before_the_tender_deadline_at_the_latest()
     {
-        var (run, id) = ToTenderPeriod(); // Monday 2 March; the 40-day period closes on Saturday 11 April, 08:00
-        Assert.Equal(new DateTimeOffset(2026, 4, 11, 8, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_TenderClosing").DueAt);
+        // requests to participate from Monday 2 March for 37 days; the invitation goes out on Wednesday 8 April and the
+        // 40-day tender period closes on Monday 18 May, 08:00
+        var (run, id) = ToTenderPeriod();
+        Assert.Equal(new DateTimeOffset(2026, 5, 18, 8, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_TenderClosing").DueAt);
 
         run.Deliver("clarification-question", Vars.Of(("question", "Early")), id);
-        Assert.Equal(new DateTimeOffset(2026, 3, 4, 8, 0, 0, TimeSpan.Zero), run.Task("Task_AnswerClarification", id).DueDate); // two working days
+        Assert.Equal(new DateTimeOffset(2026, 4, 10, 8, 0, 0, TimeSpan.Zero), run.Task("Task_AnswerClarification", id).DueDate); // two working days
         run.Complete("Task_AnswerClarification", "paula", Procurement, Vars.Of(("answer", "Yes")), id);
 
-        // Wednesday 1 April: two working days would be 7 April (Easter), past the six-day limit of 5 April
-        run.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 8, 0, 0, TimeSpan.Zero));
+        // Monday 11 May: two working days would be 13 May, past the six-day limit of 12 May
+        run.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 11, 8, 0, 0, TimeSpan.Zero));
         run.Deliver("clarification-question", Vars.Of(("question", "Close to the deadline")), id);
         var late = run.Task("Task_AnswerClarification", id);
-        Assert.Equal(new DateTimeOffset(2026, 4, 5, 8, 0, 0, TimeSpan.Zero), late.DueDate);
+        Assert.Equal(new DateTimeOffset(2026, 5, 12, 8, 0, 0, TimeSpan.Zero), late.DueDate);
         Assert.Equal(late.DueDate, Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_AnswerClarification_Overdue").DueAt);
     }
 
@@ -127,11 +131,11 @@ public sealed class CaseScenarioTests
     {
         var (run, id) = ToAward(awardValue: 3_000_000);
         run.Complete("Task_AwardDecision", "ada", AwardAuthority, Award("approve"));
-        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-05-04T10:00Z"), ("noticeSentElectronically", true), ("unsuccessfulTenderersNotified", true)));
+        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-06-01T10:00Z"), ("noticeSentElectronically", true), ("unsuccessfulTenderersNotified", true)));
 
-        // ten calendar days counted from the day after the notice was sent (4 May): over at the start of 15 May
+        // ten calendar days counted from the day after the notice was sent (1 June): over at the start of 12 June
         var standstill = Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds");
-        Assert.Equal(new DateTimeOffset(2026, 5, 15, 0, 0, 0, TimeSpan.Zero), standstill.DueAt);
+        Assert.Equal(new DateTimeOffset(2026, 6, 12, 0, 0, 0, TimeSpan.Zero), standstill.DueAt);
         run.FireTimer("Timer_StandstillEnds", id);
 
         var error = Assert.Throws<CommandRejectedException>(() => run.Complete("Task_SignContract", "eve", ["signatories", "evaluators"], Contract()));
@@ -146,7 +150,7 @@ public sealed class CaseScenarioTests
     {
         var (run, id) = ToAward(awardValue: 3_000_000);
         run.Complete("Task_AwardDecision", "ada", AwardAuthority, Award("approve"));
-        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-05-04T10:00Z"), ("noticeSentElectronically", true), ("unsuccessfulTenderersNotified", true)));
+        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-06-01T10:00Z"), ("noticeSentElectronically", true), ("unsuccessfulTenderersNotified", true)));
 
         run.Deliver("review-application", Vars.Of(("reviewBody", "KOFA")), id);
         Assert.DoesNotContain(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds");
@@ -156,7 +160,7 @@ public sealed class CaseScenarioTests
 
         // dismissed: the rest of the standstill still runs (and another application may still come) before signature
         Assert.Empty(run.OpenTasks("Task_SignContract", id));
-        Assert.Equal(new DateTimeOffset(2026, 5, 15, 0, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds").DueAt);
+        Assert.Equal(new DateTimeOffset(2026, 6, 12, 0, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds").DueAt);
         Assert.Single(run[id].MessageSubscriptions, s => s.MessageName == "review-application");
         run.FireTimer("Timer_StandstillEnds", id);
         Assert.Single(run.OpenTasks("Task_SignContract", id));
@@ -168,10 +172,10 @@ public sealed class CaseScenarioTests
     {
         var (run, id) = ToAward(awardValue: 3_000_000);
         run.Complete("Task_AwardDecision", "ada", AwardAuthority, Award("approve"));
-        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-05-04T23:30+02:00"), ("noticeSentElectronically", false), ("unsuccessfulTenderersNotified", true)));
+        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-06-01T23:30+02:00"), ("noticeSentElectronically", false), ("unsuccessfulTenderersNotified", true)));
 
-        // the day of sending is the local date of the notice; 15 days from 5 May
-        Assert.Equal(new DateTimeOffset(2026, 5, 20, 0, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds").DueAt);
+        // the day of sending is the local date of the notice; 15 days from 2 June
+        Assert.Equal(new DateTimeOffset(2026, 6, 17, 0, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds").DueAt);
     }
 
     internal static (CaseRunner Run, string Id) ToVetting()
@@ -185,8 +189,16 @@ public sealed class CaseScenarioTests
         run.Complete("Task_MarketResearch", "paula", Procurement, Vars.Of(
             ("marketResearchSummary", "RFI with 5 responses"),
             ("candidates", new JsonArray(VettingScenarioTests.CleanSupplier(), VettingScenarioTests.SanctionedSupplier()))));
+        run.Complete("Task_PublishCallForCompetition", "paula", Procurement, CallForCompetition(37));
+        run.FireTimer("Timer_RequestsDeadline", id);
+        run.Complete("Task_RegisterRequests", "paula", Procurement, Vars.Of(
+            ("numberOfRequests", 2), ("candidates", new JsonArray(VettingScenarioTests.CleanSupplier(), VettingScenarioTests.SanctionedSupplier()))));
         return (run, id);
     }
+
+    internal static Dictionary<string, JsonNode?> CallForCompetition(int requestsPeriodDays) => Vars.Of(
+        ("contractNoticeReference", "2026/S 041-118822"), ("requestsPeriodDays", requestsPeriodDays),
+        ("selectionCriteria", "Three years of comparable deliveries; positive equity; facility clearance"), ("minimumCandidates", 3));
 
     internal static (CaseRunner Run, string Id) ToTenderPeriod()
     {
@@ -197,6 +209,8 @@ public sealed class CaseScenarioTests
             VettingScenarioTests.PassHumanChecks(run, child);
         }
 
+        run.Complete("Task_Shortlist", "paula", Procurement, Vars.Of(
+            ("shortlist", new JsonArray("NO-BRC-923609016", "NO-BRC-999888777")), ("shortlistRationale", "Both meet the selection criteria")));
         run.Complete("Task_PrepareSolicitation", "paula", Procurement, Vars.Of(
             ("tenderTitle", "Protected mobility vehicles"), ("tenderDescription", "12 vehicles"), ("tenderPeriodDays", 40),
             ("submissionMethod", "electronicSubmission")));

@@ -120,7 +120,53 @@ public sealed class VettingScenarioTests
         Assert.Equal("excluded", (string?)run[clean].Variables["vettingOutcome"]!["decision"]);
     }
 
+    [Theory]
+    [InlineData("no-response", "excluded")]
+    [InlineData("grounds-found", "excluded")]
+    [InlineData("certificates-clear", "qualified")]
+    public void A_supplier_who_never_declares_is_reminded_and_after_the_deadline_a_compliance_officer_verifies_or_excludes(string finding, string decision)
+    {
+        var run = new CaseRunner(); // Monday 2 March 2026, 08:00
+        var id = run.Start("supplier-vetting", "paula", Vars.Of(("supplier", CleanSupplier())));
+        AnswerRegistries(run, id, sanctions: "clear");
+
+        // five working days, then ten working days (Norwegian calendar)
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 8, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_EspdReminder").DueAt);
+        Assert.Equal(new DateTimeOffset(2026, 3, 16, 8, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_EspdDeadline").DueAt);
+        run.FireTimer("Timer_EspdReminder", id);
+        var reminder = Assert.Single(run.Effects.OfType<MessagePublished>(), m => m.MessageName == "espd-reminder");
+        Assert.Equal("PF-2026-0042/NO-BRC-923609016", reminder.CorrelationKey);
+        Assert.Single(run[id].MessageSubscriptions, s => s.MessageName == "supplier-declaration"); // still waiting after the reminder
+
+        run.FireTimer("Timer_EspdDeadline", id);
+        Assert.Empty(run[id].MessageSubscriptions);
+        run.Complete("Task_SecurityClearance", "sven", ["security-officers"], Vars.Of(("facilityClearanceLevel", "confidential"), ("securityClearanceOk", true)), id);
+        run.Complete("Task_ExportControl", "erik", ["export-control-officers"], Vars.Of(("exportControlOk", true)), id);
+        run.Complete("Task_NcageVerification", "paula", ["procurement-officers"], Vars.Of(("ncageCode", "N1234"), ("ncageSource", "nspa-eportal"), ("ncageVerified", true)), id);
+        Assert.Equal(InstanceStatus.Active, run[id].Status);
+        var task = run.Task("Task_VerifyExclusionGrounds", id);
+        Assert.Equal(["compliance-officers"], task.CandidateGroups);
+        run.Complete(task, "cora", Compliance, Vars.Of(("exclusionGroundsFinding", finding), ("exclusionEvidence", "Politiattest and skatteattest requested 16 March")));
+
+        Assert.Equal(InstanceStatus.Completed, run[id].Status);
+        Assert.Equal(decision, (string?)run[id].Variables["vettingOutcome"]!["decision"]);
+        Assert.Equal("manual", (string?)run[id].Variables["selfDeclaration"]!["source"]);
+    }
+
+    [Fact]
+    public void A_declaration_before_the_deadline_cancels_the_reminder_and_the_deadline()
+    {
+        var run = new CaseRunner();
+        var id = run.Start("supplier-vetting", "paula", Vars.Of(("supplier", CleanSupplier())));
+        AnswerRegistries(run, id, sanctions: "clear");
+        run.Deliver("supplier-declaration", Vars.Of(("selfDeclaration", new JsonObject { ["espdReference"] = "ESPD-1", ["exclusionGrounds"] = "none" })), id);
+
+        Assert.DoesNotContain(run[id].Timers, t => t.ActivityId is "Timer_EspdReminder" or "Timer_EspdDeadline");
+        Assert.Empty(run.OpenTasks("Task_VerifyExclusionGrounds", id));
+    }
+
     internal static void PassHumanChecks(CaseRunner run, string instanceId)
+
     {
         run.Deliver("supplier-declaration", Vars.Of(("selfDeclaration", new JsonObject { ["espdReference"] = "ESPD-2026-11", ["exclusionGrounds"] = "none" })), instanceId);
         run.Complete("Task_SecurityClearance", "sven", ["security-officers"], Vars.Of(("facilityClearanceLevel", "confidential"), ("securityClearanceOk", true)), instanceId);
