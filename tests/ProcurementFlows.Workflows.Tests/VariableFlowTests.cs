@@ -40,10 +40,10 @@ public sealed partial class VariableFlowTests
     /// </summary>
     private static readonly HashSet<string> AuditRecords =
     [
-        "awardDecisionComment", "unsuccessfulTenderersNotified", "answer", "finalContractValue", "supplierPerformance", "lessonsLearned",
+        "awardDecisionComment", "answer", "finalContractValue", "supplierPerformance", "lessonsLearned",
         "recordsArchived", "cocNumber", "cocNotes", "concessionConditions", "conflictDetails", "confidentialityUndertaking",
         "orderedQuantity", "evaluationReport", "exportLicenceReference", "endUserCertificateReceived", "exportControlNotes",
-        "goodsReceiptNumber", "deliveryNote", "aqapRequirements", "inspectionPoints", "qualityPlanApproved", "gqaResponseNotes",
+        "goodsReceiptNumber", "deliveryNote", "aqapRequirements", "inspectionPoints", "gqaResponseNotes",
         "inspectionDate", "nonconformities", "inspectionReport", "discrepancyResolution", "discrepancyNotes", "invoiceNumber",
         "invoiceDate", "purchaseOrderNumber", "ncageSource", "paymentComment", "rejectedDeliveryNotes", "approvalComment",
         "neededBy", "reviewReference", "reviewSummary", "facilityClearanceLevel", "clearanceReference", "clearanceValidUntil",
@@ -92,6 +92,43 @@ public sealed partial class VariableFlowTests
         Assert.True(stale.Length == 0, "read by a process, so not only an audit record: " + string.Join(", ", stale));
         var gone = AuditRecords.Except(FormFields().Select(f => f.Key)).ToArray();
         Assert.True(gone.Length == 0, "no form has these fields any more: " + string.Join(", ", gone));
+    }
+
+    [Fact]
+    public void Form_expressions_read_variables_the_processes_set_with_the_members_they_compute()
+    {
+        // FEEL in the forms (dynamic minimums, refusal texts, conditions) must name what the processes produce, e.g.
+        // =procedureRules.tenderMinimumDays needs an output parameter procedureRules that computes tenderMinimumDays
+        var set = SetVariables();
+        var outputs = RepositoryPaths.ProcessFiles.Select(Bpmn.Load).SelectMany(b => b.Document.Descendants(Bpmn.Camunda + "outputParameter"))
+            .ToLookup(o => (string)o.Attribute("name")!, o => o.Value, StringComparer.Ordinal);
+        var checkedMembers = 0;
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Workflows, "*.form"))
+        {
+            var form = JsonNode.Parse(File.ReadAllText(file))!;
+            var keys = FormFields().Where(f => f.Form == Path.GetFileName(file)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var feel in Feel(form))
+            {
+                foreach (Match m in FeelPath().Matches(StringLiteral().Replace(feel, "\"\"")))
+                {
+                    var variable = m.Groups[1].Value;
+                    if (FeelKeywords.Contains(variable))
+                    {
+                        continue;
+                    }
+
+                    Assert.True(set.Contains(variable) || keys.Contains(variable), $"{Path.GetFileName(file)}: {feel} reads {variable}, which nothing sets");
+                    if (m.Groups[2].Success && outputs[variable].Any())
+                    {
+                        checkedMembers++;
+                        Assert.True(outputs[variable].Any(o => o.Contains(m.Groups[2].Value + ":", StringComparison.Ordinal)),
+                            $"{Path.GetFileName(file)}: {variable}.{m.Groups[2].Value} is not computed by the output parameter {variable}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(checkedMembers >= 6, "the minimum-period and refusal expressions of the forms were checked");
     }
 
     [Fact]
@@ -214,6 +251,16 @@ public sealed partial class VariableFlowTests
         }
     }
 
+    private static readonly HashSet<string> FeelKeywords = ["if", "then", "else", "not", "and", "or", "null", "true", "false", "string", "join", "count"];
+
+    private static IEnumerable<string> Feel(JsonNode node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => p.Value is null ? [] : Feel(p.Value)),
+        JsonArray a => a.OfType<JsonNode>().SelectMany(Feel),
+        JsonValue v when v.TryGetValue<string>(out var text) && text.StartsWith('=') => [text[1..]],
+        _ => [],
+    };
+
     private static IEnumerable<string> OcdsReads()
     {
         var ocds = Path.Combine(RepositoryPaths.RepositoryRoot, "src", "ProcurementFlows.Server", "Ocds");
@@ -235,6 +282,9 @@ public sealed partial class VariableFlowTests
     // not after a dot (member), not before a single colon (object key); '?' ... ':' ternaries may hide a read, never invent one
     [GeneratedRegex(@"(?<![.\w$])([A-Za-z_$][\w$]*)(?![\w$])(?!\s*:(?!:))")]
     private static partial Regex Identifier();
+
+    [GeneratedRegex(@"(?<![.\w])([A-Za-z]\w*)(?:\.(\w+))?")]
+    private static partial Regex FeelPath();
 
     [GeneratedRegex(@"""([a-z][A-Za-z]+)""")]
     private static partial Regex QuotedName();

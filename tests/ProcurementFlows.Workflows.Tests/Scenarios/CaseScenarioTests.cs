@@ -146,6 +146,19 @@ public sealed class CaseScenarioTests
     }
 
     [Fact]
+    public void The_standstill_starts_only_once_every_tenderer_has_been_notified()
+    {
+        var (run, id) = ToAward(awardValue: 3_000_000);
+        run.Complete("Task_AwardDecision", "ada", AwardAuthority, Award("approve"));
+        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-06-01T10:00Z"), ("noticeSentElectronically", true), ("unsuccessfulTenderersNotified", false)));
+
+        Assert.DoesNotContain(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds");
+        Assert.Single(run.OpenTasks("Task_NotifyAward", id));
+        run.Complete("Task_NotifyAward", "paula", Procurement, Vars.Of(("awardNoticeDate", "2026-06-02T10:00Z"), ("noticeSentElectronically", true), ("unsuccessfulTenderersNotified", true)));
+        Assert.Equal(new DateTimeOffset(2026, 6, 13, 0, 0, 0, TimeSpan.Zero), Assert.Single(run[id].Timers, t => t.ActivityId == "Timer_StandstillEnds").DueAt);
+    }
+
+    [Fact]
     public void A_review_application_during_standstill_suspends_signature_until_it_is_dismissed()
     {
         var (run, id) = ToAward(awardValue: 3_000_000);

@@ -31,6 +31,23 @@ public sealed class QualityAssuranceScenarioTests
     }
 
     [Fact]
+    public void A_quality_plan_that_is_not_approved_goes_back_to_planning_before_any_inspection()
+    {
+        var run = new CaseRunner();
+        var id = run.Start("quality-assurance", "mona", Vars.Of(("deliverable", "12 protected vehicles"), ("contractNumber", "FMA-C-2026-0042")));
+        run.Complete("Task_RequestGqa", "mona", ContractManagers, Vars.Of(
+            ("deliverable", "12 protected vehicles"), ("riskLevel", "high"), ("gqaProvider", "national"), ("supplierNation", "NO"), ("riskAssessment", "Ballistic protection")), id);
+        run.Complete("Task_RespondGqaRequest", "gunnar", Gqa, Vars.Of(("gqaResponse", "accept")), id);
+
+        run.Complete("Task_PlanGqa", "gunnar", Gqa, Vars.Of(("aqapRequirements", new JsonArray("AQAP-2110")), ("inspectionPoints", "Final inspection"), ("qualityPlanApproved", false)), id);
+        Assert.Empty(run.OpenTasks("Task_Inspect", id));
+        Assert.Single(run.OpenTasks("Task_PlanGqa", id));
+
+        run.Complete("Task_PlanGqa", "gunnar", Gqa, Vars.Of(("aqapRequirements", new JsonArray("AQAP-2110", "AQAP-2131")), ("inspectionPoints", "Final inspection"), ("qualityPlanApproved", true)), id);
+        Assert.Single(run.OpenTasks("Task_Inspect", id));
+    }
+
+    [Fact]
     public void A_concession_needs_another_officer_and_ends_accepted_with_concession()
     {
         var run = new CaseRunner();
