@@ -388,7 +388,16 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     /// <summary>Stops the cluster if this object started it (fast shutdown).</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopAsync("fast", cancellationToken);
+
+    /// <summary>
+    /// Stops the cluster if this object started it, at once: PostgreSQL's immediate shutdown, without the shutdown
+    /// checkpoint (a loaded machine can take minutes to write it), so the next start runs crash recovery. For a
+    /// throw-away cluster whose folder is deleted next, such as a test process's.
+    /// </summary>
+    public Task StopImmediatelyAsync(CancellationToken cancellationToken = default) => StopAsync("immediate", cancellationToken);
+
+    private async Task StopAsync(string mode, CancellationToken cancellationToken)
     {
         if (!_startedByUs || Interlocked.Exchange(ref _stopped, 1) == 1)
         {
@@ -396,8 +405,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
-        await RunToolAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", "fast", "-w"], cancellationToken);
-        _logger.LogInformation("Stopped the local PostgreSQL cluster in {DataDirectory}", DataDirectory);
+        await RunToolAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", mode, "-w"], cancellationToken);
+        _logger.LogInformation("Stopped the local PostgreSQL cluster in {DataDirectory} ({Mode} shutdown)", DataDirectory, mode);
     }
 
     /// <inheritdoc />
