@@ -9,6 +9,15 @@ public sealed class BpmnParserOptions
     /// <summary>Maximum number of XML elements (default 200,000) — a second guard against pathological input.</summary>
     public int MaxElements { get; init; } = 200_000;
 
+    /// <summary>
+    /// Maximum element nesting depth (default 100). Real diagrams stay far below it (a subprocess in a subprocess adds two
+    /// levels); a deeper document is refused with <c>xml.too-deep</c> before the model is built, so nesting cannot exhaust the stack.
+    /// </summary>
+    public int MaxDepth { get; init; } = 100;
+
+    /// <summary>Maximum number of attributes on one element, namespace declarations included (default 200); more is <c>xml.too-many-attributes</c>.</summary>
+    public int MaxAttributes { get; init; } = 200;
+
     /// <summary>When true (default), an executable process with unsupported elements is an error; otherwise a warning.</summary>
     public bool StrictExecutableValidation { get; init; } = true;
 
@@ -37,7 +46,7 @@ public sealed record BpmnDiagnostic(DiagnosticSeverity Severity, string Code, st
 {
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Severity} {Code}{(ElementId is null ? "" : $" [{ElementId}]")}{(Line is null ? "" : $" (line {Line}, col {Column})")}: {Message}";
+        $"{Severity} {Code}{(ElementId is null ? "" : $" [{ElementId}]")}{(Line is null ? "" : Column is null ? $" (line {Line})" : $" (line {Line}, col {Column})")}: {Message}";
 }
 
 /// <summary>A process found in the definitions.</summary>

@@ -280,6 +280,44 @@ public sealed class CommandTests(RuntimeFixture fixture) : IClassFixture<Runtime
         Assert.Equal(5, (await Runtime.Queries.SearchInstancesAsync(new InstanceQuery { ProcessKey = key, ActivityId = "Task_Review", Status = "active" })).Total);
     }
 
+    [Fact]
+    public async Task The_inbox_counts_up_to_a_bound_past_the_page_and_says_when_its_total_is_a_lower_bound()
+    {
+        var group = Key("grp");
+        var key = await DeployAsync(Bpmn.SingleTask(Key("inbox"), group));
+        for (var i = 0; i < 12; i++)
+        {
+            await Runtime.Commands.StartAsync(new StartInstanceRequest(key, BusinessKey: $"IN-{i:00}"));
+        }
+
+        var viewer = UserContext.Of("olga", group);
+        Task<PagedResult<TaskSummary>> PageAsync(int offset, int limit, int beyond) =>
+            Runtime.Queries.GetInboxAsync(new InboxQuery { User = viewer, Scope = InboxScope.MyGroups, Offset = offset, Limit = limit, CountBeyondPage = beyond });
+
+        var exact = await PageAsync(0, 5, InboxQuery.DefaultCountBeyondPage);
+        Assert.Equal((12L, true), (exact.Total, exact.TotalIsExact));
+        Assert.Equal(["IN-00", "IN-01", "IN-02", "IN-03", "IN-04"], exact.Items.Select(t => t.BusinessKey));
+
+        // Counting stops 3 tasks past the page: at least 8 match, and the total says it is a lower bound.
+        var bounded = await PageAsync(0, 5, 3);
+        Assert.Equal((8L, false), (bounded.Total, bounded.TotalIsExact));
+        Assert.Equal(exact.Items.Select(t => t.Id), bounded.Items.Select(t => t.Id));
+
+        // The bound moves with the page; when it reaches the end the total is exact again, also exactly at the bound.
+        var further = await PageAsync(5, 5, 1);
+        Assert.Equal((11L, false), (further.Total, further.TotalIsExact));
+        var atBound = await PageAsync(5, 5, 2);
+        Assert.Equal((12L, true), (atBound.Total, atBound.TotalIsExact));
+        var last = await PageAsync(10, 5, 0);
+        Assert.Equal((12L, true), (last.Total, last.TotalIsExact));
+        Assert.Equal(["IN-10", "IN-11"], last.Items.Select(t => t.BusinessKey));
+        var pastTheEnd = await PageAsync(20, 5, 0);
+        Assert.Equal((12L, true, 0), (pastTheEnd.Total, pastTheEnd.TotalIsExact, pastTheEnd.Items.Count));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => PageAsync(0, 5, -1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => PageAsync(0, 5, 100_001));
+    }
+
     private async Task<IReadOnlyList<TaskSummary>> MineAsync(string user) =>
         (await Runtime.Queries.GetInboxAsync(new InboxQuery { User = UserContext.Of(user), Scope = InboxScope.Mine })).Items;
 

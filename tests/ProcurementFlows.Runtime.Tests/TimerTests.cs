@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using ProcurementFlows.Engine;
 using ProcurementFlows.Runtime.Tests.Infrastructure;
 
 namespace ProcurementFlows.Runtime.Tests;
@@ -127,6 +128,46 @@ public sealed class StartTimerTests : IAsyncLifetime
         var history = await _runtime.Queries.GetHistoryAsync(first.Id);
         Assert.Contains(history, h => h.Type == "InstanceStarted");
         Assert.Contains(history, h => h.ActivityId == "TimerStart");
+    }
+
+    [Fact]
+    public async Task A_start_timer_whose_expression_reads_variables_is_refused_at_deployment_naming_the_element()
+    {
+        var key = Key("needsvars");
+        var rejected = await Assert.ThrowsAsync<DeploymentRejectedException>(() => _runtime.Deployments.DeployAsync(
+            new DeploymentRequest("vars", [new($"{key}.bpmn", Diagram(key, "<bpmn:timeDate>${dueAt}</bpmn:timeDate>"))])));
+
+        var problem = Assert.Single(rejected.Diagnostics, d => d.Diagnostic.Code == "timer.start-needs-variables");
+        Assert.Equal(($"{key}.bpmn", "TimerStart", DiagnosticSeverity.Error), (problem.ResourceName, problem.Diagnostic.ElementId, problem.Diagnostic.Severity));
+        Assert.Contains("dueAt", problem.Diagnostic.Message, StringComparison.Ordinal);
+
+        // Nothing was stored and nothing is scheduled.
+        Assert.Null(await _runtime.Deployments.GetDefinitionAsync(key));
+        Assert.Equal(0, await PendingStartTimersAsync(key));
+    }
+
+    [Fact]
+    public async Task A_start_timer_expression_without_variables_is_evaluated_at_deployment_and_scheduled()
+    {
+        var date = Key("exprdate");
+        var cycle = Key("exprcycle");
+        await _runtime.Deployments.DeployAsync(new DeploymentRequest("expressions", [
+            new($"{date}.bpmn", Diagram(date, "<bpmn:timeDate>${dates.addDays(today(), 1)}</bpmn:timeDate>")),
+            new($"{cycle}.bpmn", Diagram(cycle, "<bpmn:timeCycle>${'R2/PT' + (3 * 2) + 'H'}</bpmn:timeCycle>")),
+        ]));
+
+        // Deployed on Monday 08:30: the date is Tuesday (midnight UTC), the cycle fires every 6 hours, twice.
+        var due = await _runtime.ScalarAsync("SELECT extract(epoch FROM due_at)::bigint FROM pf.timers WHERE instance_id IS NULL AND definition_key = $1 AND status = 'pending'", date);
+        Assert.Equal(new DateTimeOffset(2026, 5, 5, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), due);
+        _clock.Advance(TimeSpan.FromHours(6));
+        Assert.Equal(1, await _runtime.Maintenance.FireDueTimersAsync());
+        Assert.Equal((0, 1), (await InstancesAsync(date), await InstancesAsync(cycle)));
+        _clock.Advance(TimeSpan.FromHours(6)); // 20:30, Monday
+        Assert.Equal(1, await _runtime.Maintenance.FireDueTimersAsync());
+        _clock.Advance(TimeSpan.FromHours(6)); // 02:30, Tuesday
+        Assert.Equal(1, await _runtime.Maintenance.FireDueTimersAsync());
+        Assert.Equal((1, 2), (await InstancesAsync(date), await InstancesAsync(cycle)));
+        Assert.Equal(0, await PendingStartTimersAsync(date) + await PendingStartTimersAsync(cycle));
     }
 
     [Fact]

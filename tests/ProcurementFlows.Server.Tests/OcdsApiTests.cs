@@ -91,6 +91,45 @@ public sealed class OcdsApiTests(ServerFactory server) : IClassFixture<ServerFac
     }
 
     [Fact]
+    public async Task Instance_list_items_say_whether_each_case_is_ocds_available_as_the_detail_does()
+    {
+        var key = $"ocdslist-{Guid.NewGuid():N}"[..20];
+        var published = await StartCase(key, Requirement);
+        var badKey = await StartCase(key, Requirement, businessKey: "case 7/2025");
+        using var dana = await server.ClientFor("dana");
+        var early = $"ocdsearly-{Guid.NewGuid():N}"[..20];
+        await Rest.Deploy(dana, ($"{early}.bpmn", Diagrams.Approval(early)), ("request.form", Diagrams.RequestForm));
+        using var olav = await server.ClientFor("olav");
+        var beforePlanning = (await Rest.Json(await Rest.Post(olav, "/api/instances", new { processKey = early, businessKey = "PF-" + early }), HttpStatusCode.Created))
+            .GetProperty("instanceId").GetString()!;
+        var noBusinessKey = (await Rest.Json(await Rest.Post(olav, "/api/instances", new { processKey = key, variables = Requirement }), HttpStatusCode.Created))
+            .GetProperty("instanceId").GetString()!;
+
+        var listed = new Dictionary<string, bool>();
+        foreach (var processKey in new[] { key, early })
+        {
+            var page = await Rest.Get(olav, $"/api/instances?processKey={processKey}");
+            foreach (var item in page.GetProperty("items").EnumerateArray())
+            {
+                listed[item.GetProperty("id").GetString()!] = item.GetProperty("ocdsAvailable").GetBoolean();
+            }
+        }
+
+        Assert.Equal(4, listed.Count);
+        Assert.True(listed[published]);
+        Assert.False(listed[badKey]);
+        Assert.False(listed[beforePlanning]);
+        foreach (var (id, available) in listed)
+        {
+            var detail = await Rest.Get(olav, $"/api/instances/{id}");
+            Assert.Equal(detail.GetProperty("ocdsAvailable").GetBoolean(), available);
+        }
+
+        // Without a business key the case id is the instance id, which is a valid OCDS case id.
+        Assert.True(listed[noBusinessKey]);
+    }
+
+    [Fact]
     public async Task A_case_whose_business_key_cannot_form_an_ocid_is_422_and_not_ocds_available()
     {
         var key = $"ocdsbk-{Guid.NewGuid():N}"[..20];

@@ -227,12 +227,12 @@ internal sealed partial class Interpreter
             }
 
             var n = process.FindNode(e.ElementId);
-            if (n is null || n.Scope != join.Scope || n.Reachable is null)
+            if (n is null || n.Scope != join.Scope || n.ReachIndex < 0 || join.ReachableFrom is null)
             {
                 continue;
             }
 
-            if (n.Reachable[join.ReachIndex])
+            if (join.ReachableFrom[n.ReachIndex])
             {
                 return false;
             }

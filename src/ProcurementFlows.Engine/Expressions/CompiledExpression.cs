@@ -58,6 +58,15 @@ public sealed class CompiledExpression
     public IReadOnlyCollection<string> ReferencedVariables =>
         [.. (Single is null ? Parts.Where(p => p.Script is not null).SelectMany(p => p.Script!.Variables) : Single.Variables).Distinct()];
 
+    /// <summary>
+    /// True when evaluating needs an instance: the expression reads a variable or the <c>execution</c> object. A timer
+    /// start event's expression is evaluated before any instance exists, so it must not (like Camunda, where only beans
+    /// and static values are available there).
+    /// </summary>
+    public bool ReadsInstanceData =>
+        ReferencedVariables.Count > 0
+        || (Single is null ? Parts.Any(p => p.Script is { ReadsExecution: true }) : Single.ReadsExecution);
+
     internal string? Literal { get; }
 
     internal ScriptPart? Single { get; }
@@ -78,6 +87,9 @@ internal sealed class ScriptPart(string source, Prepared<Script> prepared, FastN
     public FastNode? Fast { get; } = fast;
 
     public string[] Variables { get; } = variables;
+
+    /// <summary>Whether the code refers to the <c>execution</c> helper (variables of the running instance).</summary>
+    public bool ReadsExecution { get; } = prepared.ReferencedGlobals?.Contains("execution", StringComparer.Ordinal) == true;
 }
 
 /// <summary>A piece of a template: literal text or an expression.</summary>

@@ -92,10 +92,10 @@ public static class ExpressionCompiler
     }
 
     /// <summary>
-    /// Compiles a JavaScript script (script task). Strict mode; declare with <c>let</c>/<c>const</c> (top-level
-    /// <c>var</c> is refused at run time because the sandbox's global object is frozen). The completion value
-    /// (the value of the last expression statement) is the result; <c>execution.setVariable(name, value)</c>
-    /// records variables.
+    /// Compiles a JavaScript script (script task). Strict mode. The completion value (the value of the last expression
+    /// statement) is the result; <c>execution.setVariable(name, value)</c> records variables. Scripts written for Camunda
+    /// declare with <c>var</c>: such a script runs inside a function (the sandbox's global object is frozen, so a global
+    /// <c>var</c> would fail), and its last top-level expression statement becomes the function's return value.
     /// </summary>
     public static ExpressionCompileResult CompileScript(string source, string elementId)
     {
@@ -117,6 +117,15 @@ public static class ExpressionCompiler
         if (!TryPrepare(wrapped, elementId, out var prepared, out var error, out var errorIndex))
         {
             return Fail(ExpressionErrorCodes.Syntax, $"does not parse: {error}", source, elementId, errorIndex is { } i ? Math.Max(0, i - prefix.Length) : null);
+        }
+
+        if (FunctionScoped(wrapped, prefix.Length, prepared) is { } functionScoped)
+        {
+            wrapped = functionScoped;
+            if (!TryPrepare(wrapped, elementId, out prepared, out error, out _))
+            {
+                return Fail(ExpressionErrorCodes.Syntax, $"does not parse: {error}", source, elementId, null);
+            }
         }
 
         var (rewritten, variables) = RewriteTypeOf(wrapped, prepared);
@@ -186,6 +195,60 @@ public static class ExpressionCompiler
     /// <c>typeof x</c> on an unresolvable name never reaches Jint's reference resolver, so a process variable
     /// would read as "undefined". Such occurrences are rewritten to a helper that asks the variable scope.
     /// </summary>
+    /// <summary>
+    /// When the script declares <c>var</c> outside any function, returns it wrapped in a function (so the declarations are
+    /// local to one run) with its last top-level expression statement turned into <c>return (...)</c>, keeping the
+    /// completion value Camunda stores in <c>camunda:resultVariable</c>. Returns null when no such <c>var</c> exists.
+    /// </summary>
+    private static string? FunctionScoped(string wrapped, int prefixLength, Prepared<Script> prepared)
+    {
+        if (prepared.Program!.Body is not [_, BlockStatement block] || !DeclaresVar(block))
+        {
+            return null;
+        }
+
+        var bodyStart = prefixLength;
+        var bodyEnd = wrapped.Length - 2; // without the closing "\n}"
+        var sb = new StringBuilder(wrapped.Length + 48).Append("'use strict';(function () {\n");
+        if (block.Body is [.., ExpressionStatement { Expression: var last } statement])
+        {
+            sb.Append(wrapped, bodyStart, statement.Start - bodyStart)
+              .Append("return (").Append(wrapped, last.Start, last.End - last.Start).Append(");")
+              .Append(wrapped, statement.End, bodyEnd - statement.End);
+        }
+        else
+        {
+            sb.Append(wrapped, bodyStart, bodyEnd - bodyStart);
+        }
+
+        return sb.Append("\n})()").ToString();
+    }
+
+    private static bool DeclaresVar(Node root)
+    {
+        var stack = new Stack<Node>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node is VariableDeclaration { Kind: VariableDeclarationKind.Var })
+            {
+                return true;
+            }
+
+            foreach (var child in node.ChildNodes)
+            {
+                // A var inside a function is already local to that function.
+                if (child is not null and not IFunction)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static (string? Rewritten, string[] Variables) RewriteTypeOf(string code, Prepared<Script> prepared)
     {
         IEnumerable<string> free = prepared.ReferencedGlobals is { } globals ? globals : [];

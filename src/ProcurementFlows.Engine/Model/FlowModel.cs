@@ -182,10 +182,13 @@ internal sealed class FlowNode
     public bool IsInterruptingStart { get; set; } = true;
     /// <summary>pf:taskEscalation on a boundary timer: firing raises the attached user task's escalation level.</summary>
     public bool MarksTaskEscalation { get; set; }
-    /// <summary>Nodes reachable from this node inside the same scope (for inclusive joins).</summary>
-    public System.Collections.BitArray? Reachable { get; set; }
-    /// <summary>This node's index in its scope's reachability bit arrays.</summary>
-    public int ReachIndex { get; set; }
+    /// <summary>
+    /// On an inclusive join: the nodes of its scope (by <see cref="ReachIndex"/>) from which a token can still reach it along
+    /// sequence flows and boundary events. Kept per join (not per node) so memory is joins × nodes, not nodes².
+    /// </summary>
+    public System.Collections.BitArray? ReachableFrom { get; set; }
+    /// <summary>This node's index in its scope (for <see cref="ReachableFrom"/>); -1 when its scope has no inclusive join.</summary>
+    public int ReachIndex { get; set; } = -1;
     public bool IsWaitState { get; set; }
 
     /// <summary>camunda:initiator on a start event: the variable that receives the starting user.</summary>

@@ -16,7 +16,8 @@ internal sealed class LimitedStream(Stream inner, long limit) : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        var n = inner.Read(buffer, offset, count);
+        // Never ask for more than one byte past the limit, so an oversize input is detected without reading it all.
+        var n = inner.Read(buffer, offset, (int)Math.Min(count, limit - read + 1));
         read += n;
         if (read > limit)
         {

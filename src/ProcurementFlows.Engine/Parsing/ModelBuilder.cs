@@ -37,6 +37,7 @@ internal sealed class ModelBuilder
 
     public ModelBuilder(XElement root, BpmnParserOptions options)
     {
+        AliasLegacyCamundaNamespace(root);
         this.root = root;
         this.options = options;
         foreignReason = DetectForeignDialect(root);
@@ -102,6 +103,45 @@ internal sealed class ModelBuilder
         return new CompilationResult(processes, diagnostics, new BpmnModelSummary(counts, summaries, (string?)root.Attribute("targetNamespace")));
     }
 
+    /// <summary>
+    /// Camunda 7 reads <c>http://activiti.org/bpmn</c> as a legacy spelling of its own namespace (Camunda Modeler 2.x and the
+    /// Camunda examples still use it), so its elements and attributes are renamed into the Camunda namespace before reading.
+    /// </summary>
+    private static void AliasLegacyCamundaNamespace(XElement root)
+    {
+        XNamespace activiti = BpmnNames.Activiti;
+        foreach (var el in root.DescendantsAndSelf())
+        {
+            if (el.Name.Namespace == activiti)
+            {
+                el.Name = C + el.Name.LocalName;
+            }
+
+            if (!el.HasAttributes)
+            {
+                continue;
+            }
+
+            List<XAttribute>? renamed = null;
+            foreach (var a in el.Attributes())
+            {
+                if (a.Name.Namespace == activiti)
+                {
+                    (renamed ??= []).Add(a);
+                }
+            }
+
+            foreach (var a in renamed ?? [])
+            {
+                a.Remove();
+                if (el.Attribute(C + a.Name.LocalName) is null)
+                {
+                    el.SetAttributeValue(C + a.Name.LocalName, a.Value);
+                }
+            }
+        }
+    }
+
     private static string? DetectForeignDialect(XElement root)
     {
         foreach (var a in root.Attributes())
@@ -113,6 +153,11 @@ internal sealed class ModelBuilder
         }
 
         var platform = (string?)root.Attribute(XName.Get("executionPlatform", BpmnNames.Modeler));
+        if (platform is not null && platform.Contains("Camunda Cloud", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"it targets the execution platform '{platform}' (Camunda 8)";
+        }
+
         if (platform is not null && !platform.Contains("Camunda Platform", StringComparison.OrdinalIgnoreCase))
         {
             return $"it targets the execution platform '{platform}'";
@@ -166,6 +211,11 @@ internal sealed class ModelBuilder
         ReadContainer(el, scope);
         var flowMap = Link(scope);
         Validate(scope);
+        if (executable && IsCamunda8)
+        {
+            SummariseCamunda8(el, id, findingsStart);
+        }
+
         if (diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error) > processErrors)
         {
             return null;
@@ -183,6 +233,27 @@ internal sealed class ModelBuilder
             : !native && HasWarningsSince(findingsStart) ? "foreign dialect with execution findings: " + foreignReason
             : HasExecWarnings() ? "has unsupported elements" : null;
         return new CompiledProcess(id, (string?)el.Attribute("name"), executable, scope, nodes, flowMap, blocked);
+    }
+
+    private bool IsCamunda8 =>
+        foreignReason is not null && (foreignReason.Contains("Zeebe", StringComparison.Ordinal) || foreignReason.Contains("Camunda Cloud", StringComparison.OrdinalIgnoreCase) || foreignReason.Contains("Camunda 8", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>One diagnostic that says plainly which elements of a Camunda 8 diagram use Camunda 8-only constructs.</summary>
+    private void SummariseCamunda8(XElement el, string id, int findingsStart)
+    {
+        var c8Only = new List<string>();
+        for (var i = findingsStart; i < diagnostics.Count; i++)
+        {
+            var d = diagnostics[i];
+            if (d.ElementId is { } elementId && (d.Code == "condition.feel" || d.Code == "extension.foreign-vendor" && d.Message.StartsWith("Zeebe", StringComparison.Ordinal)) && !c8Only.Contains(elementId))
+            {
+                c8Only.Add(elementId);
+            }
+        }
+
+        Add(DiagnosticSeverity.Warning, "process.camunda8", $"Process '{id}' is a Camunda 8 (Zeebe) diagram; this engine runs the Camunda 7 dialect and will not start it. " +
+            (c8Only.Count == 0 ? "No Camunda 8-only element was found: switch the diagram to Camunda 7 (Camunda Platform) in the modeler." :
+            $"Camunda 8-only elements (zeebe: extensions, FEEL conditions): {string.Join(", ", c8Only.Take(20))}{(c8Only.Count > 20 ? $" and {c8Only.Count - 20} more" : "")}. Re-model them with camunda: attributes (camunda:type=\"external\" + camunda:topic, camunda:candidateGroups, camunda:formKey) and ${{...}} conditions."), el, id);
     }
 
     private bool HasWarningsSince(int start)
@@ -326,7 +397,7 @@ internal sealed class ModelBuilder
         var id = Id(el) ?? "";
         if (id.Length == 0)
         {
-            Add(DiagnosticSeverity.Error, "bpmn.missing-id", "A sequence flow has no id.", el);
+            Add(DiagnosticSeverity.Error, "bpmn.missing-id", $"A sequence flow (from '{(string?)el.Attribute("sourceRef")}' to '{(string?)el.Attribute("targetRef")}') has no id.", el);
         }
 
         var li = (IXmlLineInfo)el;
@@ -369,6 +440,12 @@ internal sealed class ModelBuilder
         if (language is not null && !language.Contains("juel", StringComparison.OrdinalIgnoreCase))
         {
             Add(ExecSeverity, "unsupported.expression-language", $"Condition language '{language}' is not supported; use ${{...}} (JavaScript).", el, elementId);
+            return new ValueSource(text, null);
+        }
+
+        if (text.StartsWith('=') && !text.Contains("${", StringComparison.Ordinal))
+        {
+            Add(ExecSeverity, "condition.feel", $"Condition '{text}' is a FEEL expression (Camunda 8); this engine evaluates ${{...}} JavaScript, e.g. ${{{text[1..].Trim()}}}.", el, elementId);
             return new ValueSource(text, null);
         }
 
@@ -560,7 +637,11 @@ internal sealed class ModelBuilder
                 break;
             case NodeKind.CallActivity:
                 var called = (string?)el.Attribute("calledElement");
-                if (string.IsNullOrWhiteSpace(called))
+                if (string.IsNullOrWhiteSpace(called) && (string?)el.Attribute(C + "caseRef") is { } caseRef)
+                {
+                    Add(ExecSeverity, "unsupported.element", $"Call activity '{id}' calls the CMMN case '{caseRef}' (camunda:caseRef); CMMN is not supported, only BPMN processes (calledElement).", el, id);
+                }
+                else if (string.IsNullOrWhiteSpace(called))
                 {
                     Add(ExecSeverity, "callActivity.no-called-element", "The call activity has no calledElement.", el, id);
                 }
@@ -621,7 +702,13 @@ internal sealed class ModelBuilder
             return;
         }
 
-        if (node.Kind == NodeKind.SendTask)
+        if (node.Kind == NodeKind.SendTask && el.Attribute("messageRef") is null && ImplementationOf(el, type) is null)
+        {
+            Add(ExecSeverity, "message.no-ref", $"Send task '{id}' has neither a messageRef (publish a message) nor camunda:type=\"external\" with a camunda:topic.", el, id);
+            return;
+        }
+
+        if (node.Kind == NodeKind.SendTask && ImplementationOf(el, type) is null)
         {
             var msg = (string?)el.Attribute("messageRef");
             node.Event = new EventDefinition
@@ -633,15 +720,39 @@ internal sealed class ModelBuilder
             return;
         }
 
-        if (type is not null || el.Attribute(C + "class") is not null || el.Attribute(C + "expression") is not null ||
-            el.Attribute(C + "delegateExpression") is not null || el.Attribute(C + "decisionRef") is not null)
+        if (ImplementationOf(el, type) is { } implementation)
         {
-            Add(ExecSeverity, "unsupported.implementation", $"<{el.Name.LocalName}> implementations other than camunda:type=\"external\" (Java classes, delegate expressions, connectors, DMN) are not supported.", el, id);
+            Add(ExecSeverity, "unsupported.implementation", $"<{el.Name.LocalName}> '{id}' uses {implementation}, which this engine cannot run (it has no Java runtime, DMN engine or connectors). Use camunda:type=\"external\" with a camunda:topic served by an external worker.", el, id);
         }
-        else
+        else if (el.Element(M + "extensionElements")?.Element(C + "connector") is null)
         {
-            Add(ExecSeverity, "activity.no-implementation", $"<{el.Name.LocalName}> needs camunda:type=\"external\" and camunda:topic.", el, id);
+            Add(ExecSeverity, "activity.no-implementation", $"<{el.Name.LocalName}> '{id}' has no implementation: it needs camunda:type=\"external\" and camunda:topic.", el, id);
         }
+    }
+
+    private static string? ImplementationOf(XElement el, string? type)
+    {
+        if ((string?)el.Attribute(C + "class") is { } cls)
+        {
+            return $"the Java class camunda:class=\"{cls}\"";
+        }
+
+        if ((string?)el.Attribute(C + "delegateExpression") is { } delegateExpression)
+        {
+            return $"the Java delegate camunda:delegateExpression=\"{delegateExpression}\"";
+        }
+
+        if ((string?)el.Attribute(C + "expression") is { } expression)
+        {
+            return $"the method expression camunda:expression=\"{expression}\"";
+        }
+
+        if ((string?)el.Attribute(C + "decisionRef") is { } decision)
+        {
+            return $"the DMN decision camunda:decisionRef=\"{decision}\"";
+        }
+
+        return type is null ? null : $"camunda:type=\"{type}\"";
     }
 
     private void ReadScript(XElement el, FlowNode node)
@@ -950,7 +1061,12 @@ internal sealed class ModelBuilder
 
                     break;
                 case "executionListener" or "taskListener":
-                    Add(DiagnosticSeverity.Warning, "unsupported.listener", $"camunda:{c.Name.LocalName} is ignored (listeners run Java/scripts in Camunda).", c, id);
+                    // Running the element without its listener would silently change behaviour (listeners often set
+                    // assignees or variables), so a listener makes an executable process undeployable.
+                    Add(ExecSeverity, "unsupported.listener", $"camunda:{c.Name.LocalName} (event '{(string?)c.Attribute("event") ?? "?"}', {ListenerImplementation(c)}) on '{id}' is not supported: listeners run Java or engine scripts. Model the logic as a script task (JavaScript) or an external service task.", c, id);
+                    break;
+                case "connector":
+                    Add(ExecSeverity, "unsupported.implementation", $"camunda:connector ({c.Element(C + "connectorId")?.Value.Trim() ?? "no connectorId"}) on '{id}' is not supported; use camunda:type=\"external\" with a camunda:topic and an external worker.", c, id);
                     break;
                 default:
                     // camunda:properties, camunda:formData, camunda:field, ... are kept in the XML and ignored by execution.
@@ -962,6 +1078,19 @@ internal sealed class ModelBuilder
         node.Outputs = outputs;
         node.CallIn = ins;
         node.CallOut = outs;
+    }
+
+    private static string ListenerImplementation(XElement listener)
+    {
+        foreach (var name in (string[])["class", "expression", "delegateExpression"])
+        {
+            if ((string?)listener.Attribute(name) is { } value)
+            {
+                return $"{name} '{value}'";
+            }
+        }
+
+        return listener.Element(C + "script") is { } script ? $"{(string?)script.Attribute("scriptFormat") ?? "unknown"} script" : "no implementation";
     }
 
     private IoParameter ReadParameter(XElement p, string id)
@@ -1183,6 +1312,12 @@ internal sealed class ModelBuilder
                     {
                         Add(ExecSeverity, "start.unsupported", $"A process start event of kind {ek} is not supported.", el, n.Id);
                     }
+                    else if (isProcess && n.Event.Timer?.Value.Expression is { ReadsInstanceData: true } startTimer)
+                    {
+                        // Scheduled at deployment, before any instance exists (Camunda: only beans and static values there).
+                        var reads = startTimer.ReferencedVariables.Count > 0 ? string.Join(", ", startTimer.ReferencedVariables) : "execution";
+                        Add(ExecSeverity, "timer.start-needs-variables", $"The timer of a process start event is scheduled when the process is deployed, before any instance exists, so its expression cannot read process variables ({reads}). Use a literal date, duration or cycle, or an expression over now(), today() and the dates helpers only.", el, n.Id);
+                    }
 
                     if (isEventSub && ek is EventKind.Error && !n.IsInterruptingStart)
                     {
@@ -1319,14 +1454,18 @@ internal sealed class ModelBuilder
         }
     }
 
+    /// <summary>
+    /// For each inclusive join, marks the nodes of its scope from which it can be reached (reverse search from the join:
+    /// joins × (nodes + flows) time, joins × nodes bits), so a large diagram cannot make deployment quadratic in its size.
+    /// </summary>
     private static void ComputeReachability(FlowScope scope)
     {
-        var hasInclusiveJoin = false;
+        List<FlowNode>? joins = null;
         foreach (var n in scope.Nodes)
         {
             if (n.Kind == NodeKind.InclusiveGateway && n.Incoming.Length > 1)
             {
-                hasInclusiveJoin = true;
+                (joins ??= []).Add(n);
             }
 
             if (n.Inner is not null)
@@ -1335,49 +1474,47 @@ internal sealed class ModelBuilder
             }
         }
 
-        if (!hasInclusiveJoin)
+        if (joins is null)
         {
             return;
         }
 
         var all = scope.Nodes;
-        var localIndex = new Dictionary<FlowNode, int>();
         for (var i = 0; i < all.Count; i++)
         {
-            localIndex[all[i]] = i;
+            all[i].ReachIndex = i;
         }
 
         var stack = new Stack<FlowNode>();
-        foreach (var start in all)
+        foreach (var join in joins)
         {
             var bits = new BitArray(all.Count);
-            stack.Push(start);
+            stack.Push(join);
             while (stack.Count > 0)
             {
                 var cur = stack.Pop();
-                foreach (var f in cur.Outgoing)
+                foreach (var f in cur.Incoming)
                 {
-                    var idx = localIndex[f.Target];
-                    if (!bits[idx])
-                    {
-                        bits[idx] = true;
-                        stack.Push(f.Target);
-                    }
+                    Visit(f.Source);
                 }
 
-                foreach (var b in cur.Boundaries)
+                // A boundary event is reached from the activity it is attached to.
+                if (cur.Kind == NodeKind.BoundaryEvent && cur.AttachedTo is { } host)
                 {
-                    var idx = localIndex[b];
-                    if (!bits[idx])
-                    {
-                        bits[idx] = true;
-                        stack.Push(b);
-                    }
+                    Visit(host);
                 }
             }
 
-            start.Reachable = bits;
-            start.ReachIndex = localIndex[start];
+            join.ReachableFrom = bits;
+
+            void Visit(FlowNode n)
+            {
+                if (n.Scope == scope && !bits[n.ReachIndex])
+                {
+                    bits[n.ReachIndex] = true;
+                    stack.Push(n);
+                }
+            }
         }
     }
 

@@ -12,7 +12,18 @@ public sealed record UserContext(string UserId, IReadOnlyCollection<string> Grou
 }
 
 /// <summary>A page of results with the total count; ordering is stable (ties broken by id).</summary>
-public sealed record PagedResult<T>(IReadOnlyList<T> Items, long Total, int Offset, int Limit);
+/// <param name="Items">The page.</param>
+/// <param name="Total">How many results match; a lower bound when <see cref="TotalIsExact"/> is false.</param>
+/// <param name="Offset">Results skipped before the page.</param>
+/// <param name="Limit">The page size asked for.</param>
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, long Total, int Offset, int Limit)
+{
+    /// <summary>
+    /// False when counting stopped at a bound (see <see cref="InboxQuery"/>): at least <see cref="Total"/> results match,
+    /// so there are more pages than <see cref="Total"/> implies. True (the default) when <see cref="Total"/> is exact.
+    /// </summary>
+    public bool TotalIsExact { get; init; } = true;
+}
 
 // ---------------------------------------------------------------- deployment
 
@@ -146,9 +157,16 @@ public enum TaskSort
     FollowUp,
 }
 
-/// <summary>An inbox query.</summary>
+/// <summary>
+/// An inbox query. Its total is counted only up to <see cref="CountBeyondPage"/> tasks past the end of the page, so a
+/// page costs the same with 100,000 open tasks as with 1,000: when more tasks match, <see cref="PagedResult{T}.Total"/>
+/// is <c>Offset + Limit + CountBeyondPage</c> (a lower bound) and <see cref="PagedResult{T}.TotalIsExact"/> is false.
+/// </summary>
 public sealed record InboxQuery
 {
+    /// <summary>The default of <see cref="CountBeyondPage"/>.</summary>
+    public const int DefaultCountBeyondPage = 1000;
+
     /// <summary>The viewer (required unless <see cref="Scope"/> is <see cref="InboxScope.Everyone"/>).</summary>
     public UserContext? User { get; init; }
     /// <summary>Which tasks.</summary>
@@ -180,6 +198,11 @@ public sealed record InboxQuery
     public int Offset { get; init; }
     /// <summary>Page size (1..500, default 50).</summary>
     public int Limit { get; init; } = 50;
+    /// <summary>
+    /// How many matching tasks after the page are counted before the total is reported as a lower bound (0..100,000,
+    /// default <see cref="DefaultCountBeyondPage"/>). Counting costs time in proportion to it.
+    /// </summary>
+    public int CountBeyondPage { get; init; } = DefaultCountBeyondPage;
 }
 
 /// <summary>A user task as the inbox shows it.</summary>

@@ -90,6 +90,13 @@ public interface IProcessQueries
     /// <summary>The instance's history in sequence order.</summary>
     Task<IReadOnlyList<HistoryRecord>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The history entries of several instances at the given activities (any entry type), in sequence order per instance,
+    /// in one query: e.g. which milestones each instance of a page has reached. Instances without such entries are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<HistoryRecord>>> GetHistoryAtActivitiesAsync(
+        IReadOnlyCollection<string> instanceIds, IReadOnlyCollection<string> activityIds, CancellationToken cancellationToken = default);
+
     /// <summary>Open, overdue and escalated tasks per candidate group and officer (supervisors).</summary>
     Task<IReadOnlyList<WorkloadSummary>> GetWorkloadAsync(string? group = null, CancellationToken cancellationToken = default);
 

@@ -28,6 +28,10 @@ internal sealed class CommandProcessor(
 {
     private const int MaxCascadeDepth = 32;
 
+    // A repeated attempt reads the latest versions from the database, so one repetition is enough unless deployments
+    // keep racing with the command; the bound keeps that pathological case finite.
+    private const int MaxStaleLatestRetries = 3;
+
     /// <summary>
     /// Runs <paramref name="work"/> in a new transaction and commits it; after the commit, schedules the
     /// Hangfire jobs the effects asked for. With <paramref name="retryOnConflict"/>, a concurrent change
@@ -39,6 +43,7 @@ internal sealed class CommandProcessor(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         string? commandName = null;
         var outcome = "failed";
+        var staleLatest = 0;
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -48,7 +53,7 @@ internal sealed class CommandProcessor(
                 {
                     var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
                     var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                    await using var unit = new UnitOfWork(connection, transaction);
+                    await using var unit = new UnitOfWork(connection, transaction) { ReadLatestVersions = staleLatest > 0 };
                     T result;
                     try
                     {
@@ -70,6 +75,21 @@ internal sealed class CommandProcessor(
                         }
 
                         await unit.CommitAsync(cancellationToken);
+                    }
+                    catch (PostgresException ex) when (ex.SqlState == Schema.StaleLatestVersionSqlState && staleLatest < MaxStaleLatestRetries)
+                    {
+                        // A start by key used this process's cached latest version and another process (or a deployment
+                        // that raced with this command) has deployed a newer one. Nothing was written: forget the cached
+                        // version and run the command again, reading the latest versions from the database.
+                        definitions.ForgetLatest(ex.MessageText);
+                        staleLatest++;
+                        attempt--;
+                        logger.LogDebug("Cached latest version of {Key} is stale; repeating the command", ex.MessageText);
+                        continue;
+                    }
+                    catch (PostgresException ex) when (ex.SqlState == Schema.StaleLatestVersionSqlState)
+                    {
+                        throw new ProcurementFlowsException("definition.deploying", $"New versions of '{ex.MessageText}' kept being deployed while the command ran. Retry.", isRetryable: true, ex);
                     }
                     catch (PostgresException ex) when (ex.SqlState == Schema.ConcurrentChangeSqlState)
                     {
@@ -113,11 +133,36 @@ internal sealed class CommandProcessor(
     /// <summary>Starts a new instance of <paramref name="key"/> (latest or given version) inside the unit of work.</summary>
     public async Task<InstanceOutcome> StartAsync(UnitOfWork unit, string key, int? version, StartProcess command, CancellationToken cancellationToken)
     {
-        var resolved = await DefinitionCache.ResolveVersionAsync(unit.Connection, key, version, cancellationToken);
+        var resolved = await ResolveStartVersionAsync(unit, key, version, cancellationToken);
         var process = await definitions.GetAsync(key, resolved, unit.Connection, cancellationToken);
         unit.CommandName ??= nameof(StartProcess);
         var result = engine.Execute(process, null, command);
         return await PersistAsync(unit, null, key, resolved, command, result, notifyParent: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// The version a start uses, without a round trip when this process knows it: a given version that is compiled here
+    /// exists (versions are immutable and never deleted); the latest version comes from the cache, checked by
+    /// <c>pf.require_latest_definition</c> queued with the start's writes, so a version committed by any process before
+    /// those writes run is never missed (on a mismatch <see cref="RunAsync{T}"/> repeats the command).
+    /// </summary>
+    private async Task<int> ResolveStartVersionAsync(UnitOfWork unit, string key, int? version, CancellationToken cancellationToken)
+    {
+        if (version is { } given)
+        {
+            return definitions.IsKnown(key, given) ? given : await DefinitionCache.ResolveVersionAsync(unit.Connection, key, given, cancellationToken);
+        }
+
+        if (!unit.ReadLatestVersions && definitions.TryGetLatest(key, out var cached))
+        {
+            Add(unit, "SELECT pf.require_latest_definition($1, $2)", key, cached);
+            return cached;
+        }
+
+        // Read in this transaction (READ COMMITTED: the newest committed version), so no check is needed.
+        var latest = await DefinitionCache.ResolveVersionAsync(unit.Connection, key, null, cancellationToken);
+        definitions.NoteLatest(key, latest);
+        return latest;
     }
 
     /// <summary>Runs a command against an existing instance inside the unit of work.</summary>

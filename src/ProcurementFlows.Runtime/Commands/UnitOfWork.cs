@@ -37,6 +37,12 @@ internal sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction 
     /// <summary>What the unit did, counted by the metrics once it has committed: (type, process key, detail).</summary>
     public List<(HistoryEntryType Type, string ProcessKey, string? Detail)> MetricEvents { get; } = [];
 
+    /// <summary>
+    /// Starts by key read the latest version from the database instead of the process's cache (set when an earlier attempt
+    /// of this command found the cached version stale).
+    /// </summary>
+    public bool ReadLatestVersions { get; init; }
+
     /// <summary>Whether writes are queued and not yet sent.</summary>
     public bool HasPendingWrites => _writes is not null;
 

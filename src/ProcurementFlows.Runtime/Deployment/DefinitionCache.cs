@@ -5,10 +5,31 @@ using ProcurementFlows.Runtime.Storage;
 
 namespace ProcurementFlows.Runtime.Deployment;
 
-/// <summary>Compiled definitions by (key, version); a stored version never changes, so entries never go stale.</summary>
+/// <summary>
+/// Compiled definitions by (key, version); a stored version never changes (nor is it deleted), so those entries never go
+/// stale. Also the latest version per key as last seen by this process: that one can go stale when another process
+/// deploys, so a start that uses it queues <c>pf.require_latest_definition</c> with its writes (see
+/// <see cref="TryGetLatest"/>).
+/// </summary>
 internal sealed class DefinitionCache(RuntimeDatabase database, ProcurementFlowsRuntimeOptionsAccessor options)
 {
     private readonly ConcurrentDictionary<(string Key, int Version), Lazy<CompiledProcess>> _compiled = new();
+    private readonly ConcurrentDictionary<string, int> _latest = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The latest version of <paramref name="key"/> this process has seen (read or deployed). It may be older than the
+    /// database's: a caller must check it in the same transaction as its writes (<c>pf.require_latest_definition</c>).
+    /// </summary>
+    public bool TryGetLatest(string key, out int version) => _latest.TryGetValue(key, out version);
+
+    /// <summary>Records a version read from the database or just deployed as the latest known; never moves backwards.</summary>
+    public void NoteLatest(string key, int version) => _latest.AddOrUpdate(key, version, (_, known) => Math.Max(known, version));
+
+    /// <summary>Forgets the latest version of <paramref name="key"/> (a newer one exists): the next start reads it again.</summary>
+    public void ForgetLatest(string key) => _latest.TryRemove(key, out _);
+
+    /// <summary>Whether (key, version) is compiled here, which also proves that the version exists (versions are never deleted).</summary>
+    public bool IsKnown(string key, int version) => _compiled.ContainsKey((key, version));
 
     /// <summary>The compiled definition, or <see cref="NotFoundException"/>.</summary>
     public async Task<CompiledProcess> GetAsync(string key, int version, NpgsqlConnection? connection, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using ProcurementFlows.Engine;
+using ProcurementFlows.Engine.Expressions;
 using ProcurementFlows.Runtime.Jobs;
 using ProcurementFlows.Runtime.Storage;
 
@@ -15,7 +16,8 @@ internal sealed class DeploymentService(
     ProcurementFlowsRuntimeOptionsAccessor options,
     TimeProvider clock,
     JobDispatcher dispatcher,
-    DefinitionCache definitions,
+    DefinitionCache definitionCache,
+    ExpressionEvaluator evaluator,
     ILogger<DeploymentService> logger) : IDeploymentService
 {
     // Serializes deployments so that version numbers are assigned without races across processes
@@ -76,7 +78,7 @@ internal sealed class DeploymentService(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Execute(connection, $"SELECT pg_advisory_xact_lock({DeployLockKey})", cancellationToken);
 
-        var definitions = new List<DeployedDefinition>();
+        var deployedDefinitions = new List<DeployedDefinition>();
         var deployedForms = new List<DeployedForm>();
         var newDefinitions = new List<(DeployedDefinition Definition, string Xml)>();
         var newForms = new List<(DeployedForm Form, string Content)>();
@@ -85,12 +87,12 @@ internal sealed class DeploymentService(
             var (latest, checksum) = await LatestAsync(connection, "SELECT version, checksum FROM pf.definitions WHERE key = @k ORDER BY version DESC LIMIT 1", process.Key, cancellationToken);
             if (latest is not null && checksum == process.Checksum)
             {
-                definitions.Add(new DeployedDefinition(process.Key, latest.Value, process.Name, process.ResourceName, process.Checksum, false, now, request.DeployedBy));
+                deployedDefinitions.Add(new DeployedDefinition(process.Key, latest.Value, process.Name, process.ResourceName, process.Checksum, false, now, request.DeployedBy));
                 continue;
             }
 
             var deployed = new DeployedDefinition(process.Key, (latest ?? 0) + 1, process.Name, process.ResourceName, process.Checksum, true, now, request.DeployedBy);
-            definitions.Add(deployed);
+            deployedDefinitions.Add(deployed);
             newDefinitions.Add((deployed, process.Xml));
         }
 
@@ -111,7 +113,7 @@ internal sealed class DeploymentService(
         if (newDefinitions.Count == 0 && newForms.Count == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return new DeploymentResult(null, definitions, deployedForms, diagnostics);
+            return new DeploymentResult(null, deployedDefinitions, deployedForms, diagnostics);
         }
 
         await using (var insert = new NpgsqlCommand(
@@ -167,14 +169,20 @@ internal sealed class DeploymentService(
         foreach (var (definition, _) in newDefinitions)
         {
             var compiled = processes.First(p => p.Key == definition.Key).Process;
-            var (scheduled, cancelled) = await StartTimers.ReplaceAsync(connection, compiled, definition.Version, now, logger, cancellationToken);
+            var (scheduled, cancelled) = await StartTimers.ReplaceAsync(connection, compiled, definition.Version, now, evaluator, logger, cancellationToken);
             timersToSchedule.AddRange(scheduled);
             timersToUnschedule.AddRange(cancelled);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var definition in deployedDefinitions)
+        {
+            // Starts in this process use the new version at once; other processes learn it from their start's check.
+            definitionCache.NoteLatest(definition.Key, definition.Version);
+        }
+
         await dispatcher.AfterCommitAsync(timersToSchedule, timersToUnschedule, [], [], cancellationToken);
-        return new DeploymentResult(deploymentId, definitions, deployedForms, diagnostics);
+        return new DeploymentResult(deploymentId, deployedDefinitions, deployedForms, diagnostics);
     }
 
     public async Task<IReadOnlyList<DefinitionDetail>> ListDefinitionsAsync(bool latestOnly = true, CancellationToken cancellationToken = default)
@@ -199,7 +207,7 @@ internal sealed class DeploymentService(
     }
 
     public Task<CompiledProcess> GetProcessAsync(string key, int version, CancellationToken cancellationToken = default) =>
-        definitions.GetAsync(key, version, null, cancellationToken);
+        definitionCache.GetAsync(key, version, null, cancellationToken);
 
     public async Task<FormDetail?> GetFormAsync(string formKey, int? version = null, CancellationToken cancellationToken = default)
     {

@@ -49,6 +49,13 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new EngineOptions());
         services.TryAddSingleton(sp => new ProcessEngine(sp.GetRequiredService<EngineOptions>(), sp.GetRequiredService<TimeProvider>()));
+
+        // Timer start events' expressions are evaluated outside any instance (at deployment and for each next occurrence).
+        services.TryAddSingleton(sp =>
+        {
+            var engine = sp.GetRequiredService<EngineOptions>();
+            return new Engine.Expressions.ExpressionEvaluator(engine.Expressions, sp.GetRequiredService<TimeProvider>(), engine.Calendars);
+        });
         services.TryAddSingleton<ProcurementFlowsRuntimeOptionsAccessor>();
         services.TryAddSingleton<RuntimeDatabase>();
         services.TryAddSingleton<DefinitionCache>();

@@ -20,6 +20,7 @@ internal sealed class RuntimeMaintenance(
     DefinitionCache definitions,
     RuntimeInstruments instruments,
     ProcurementFlowsRuntimeOptionsAccessor options,
+    Engine.Expressions.ExpressionEvaluator evaluator,
     ILogger<RuntimeMaintenance> logger) : IRuntimeMaintenance
 {
     // Hangfire's clock and ours may differ slightly; a job up to this much early still fires.
@@ -153,7 +154,7 @@ internal sealed class RuntimeMaintenance(
                     await mark.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                if (start is not null && StartTimers.NextDue(start, dueAt, firedCount + 1) is { } next)
+                if (start is not null && StartTimers.NextDue(start, dueAt, firedCount + 1, evaluator) is { } next)
                 {
                     var nextId = StartTimers.TimerId(key, version, elementId, firedCount + 1);
                     await using var insert = new NpgsqlCommand("""

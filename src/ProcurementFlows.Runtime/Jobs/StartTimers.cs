@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using ProcurementFlows.Engine;
+using ProcurementFlows.Engine.Expressions;
 using ProcurementFlows.Engine.Timers;
 
 namespace ProcurementFlows.Runtime.Jobs;
@@ -23,15 +24,52 @@ internal static class StartTimers
         string.Create(CultureInfo.InvariantCulture, $"start:{key}:{version}:{elementId}:{occurrence}");
 
     /// <summary>When a start timer first falls due after deployment at <paramref name="now"/>, or null when it never does.</summary>
-    public static DateTimeOffset? FirstDue(TimerStartEventInfo info, DateTimeOffset now) =>
-        Parse(info)?.GetDueDate(now);
+    public static DateTimeOffset? FirstDue(TimerStartEventInfo info, DateTimeOffset now, ExpressionEvaluator evaluator, out string? problem) =>
+        Parse(info, evaluator, out problem)?.GetDueDate(now);
 
     /// <summary>The occurrence after one that fell due at <paramref name="previousDue"/>, or null when the cycle is exhausted.</summary>
-    public static DateTimeOffset? NextDue(TimerStartEventInfo info, DateTimeOffset previousDue, int firedCount) =>
-        Parse(info)?.GetNextDueAfter(previousDue, firedCount);
+    public static DateTimeOffset? NextDue(TimerStartEventInfo info, DateTimeOffset previousDue, int firedCount, ExpressionEvaluator evaluator) =>
+        Parse(info, evaluator, out _)?.GetNextDueAfter(previousDue, firedCount);
 
-    private static TimerDefinition? Parse(TimerStartEventInfo info) =>
-        TimerDefinition.TryParse(info.Kind, info.Expression, out var definition, out _, out _) ? definition : null;
+    /// <summary>
+    /// The timer definition of a start event. An expression is evaluated without variables (there is no instance yet;
+    /// deployment refuses expressions that read variables, <c>timer.start-needs-variables</c>), e.g.
+    /// <c>${dates.addDays(today(), 1)}</c>, like Camunda, which offers only beans and static values there.
+    /// </summary>
+    private static TimerDefinition? Parse(TimerStartEventInfo info, ExpressionEvaluator evaluator, out string? problem)
+    {
+        var text = info.Expression;
+        problem = null;
+        if (text.Contains("${", StringComparison.Ordinal) || text.Contains("#{", StringComparison.Ordinal))
+        {
+            var compiled = ExpressionCompiler.Compile(text, info.ElementId);
+            if (compiled.Expression is not { ReadsInstanceData: false } expression)
+            {
+                problem = compiled.Diagnostic?.Message ?? "the expression reads process variables";
+                return null;
+            }
+
+            try
+            {
+                text = info.Kind == TimerKind.Date
+                    ? evaluator.EvaluateDate(expression, DictionaryVariableScope.Empty).ToString("O", CultureInfo.InvariantCulture)
+                    : evaluator.EvaluateString(expression, DictionaryVariableScope.Empty) ?? "";
+            }
+            catch (ExpressionException ex)
+            {
+                problem = ex.Message;
+                return null;
+            }
+        }
+
+        if (!TimerDefinition.TryParse(info.Kind, text, out var definition, out _, out var error))
+        {
+            problem = error;
+            return null;
+        }
+
+        return definition;
+    }
 
     /// <summary>
     /// Inside a deployment's transaction (lock held): cancels the pending start timers of earlier versions of
@@ -39,7 +77,7 @@ internal static class StartTimers
     /// Hangfire after the commit.
     /// </summary>
     public static async Task<(List<(string TimerId, string InstanceId, DateTimeOffset DueAt)> Scheduled, List<string> Cancelled)> ReplaceAsync(
-        NpgsqlConnection connection, CompiledProcess process, int version, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
+        NpgsqlConnection connection, CompiledProcess process, int version, DateTimeOffset now, ExpressionEvaluator evaluator, ILogger logger, CancellationToken cancellationToken)
     {
         var cancelled = new List<string>();
         await using (var cancel = new NpgsqlCommand(
@@ -59,10 +97,10 @@ internal static class StartTimers
         var scheduled = new List<(string, string, DateTimeOffset)>();
         foreach (var start in process.TimerStartEvents)
         {
-            if (FirstDue(start, now) is not { } due)
+            if (FirstDue(start, now, evaluator, out var problem) is not { } due)
             {
-                // An expression or an exhausted cycle: nothing to schedule (there are no variables at deployment).
-                logger.LogWarning("Timer start event {ElementId} of {Key} v{Version} ({Expression}) has no due date; not scheduled", start.ElementId, process.Key, version, start.Expression);
+                // A cycle already exhausted, or an expression that failed when evaluated now: nothing to schedule.
+                logger.LogWarning("Timer start event {ElementId} of {Key} v{Version} ({Expression}) has no due date ({Problem}); not scheduled", start.ElementId, process.Key, version, start.Expression, problem ?? "no further occurrence");
                 continue;
             }
 

@@ -22,6 +22,8 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = CheckPage(query.Offset, query.Limit);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.CountBeyondPage);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.CountBeyondPage, 100_000);
         if (query.Scope != InboxScope.Everyone && query.User is null)
         {
             throw new ArgumentException("An inbox query needs the viewing user unless its scope is Everyone.", nameof(query));
@@ -106,13 +108,30 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
             _ => $"t.created_at {direction}, t.id {direction}",
         };
 
+        // One round trip: the page, then a count that stops CountBeyondPage rows past the page's end (an exact count of
+        // 100,000 open tasks costs more than the page itself; see InboxQuery).
+        var countBound = (long)query.Offset + limit + query.CountBeyondPage;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var total = await CountAsync(connection, $"SELECT count(*) FROM pf.tasks t WHERE {where}", parameters, cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT {TaskColumns} FROM pf.tasks t WHERE {where} ORDER BY {order} OFFSET @offset LIMIT @limit", connection);
-        AddAll(command, parameters);
-        command.Parameters.AddWithValue("offset", query.Offset);
-        command.Parameters.AddWithValue("limit", limit);
-        return new PagedResult<TaskSummary>(await ReadTasksAsync(command, cancellationToken), total, query.Offset, limit);
+        await using var batch = new NpgsqlBatch(connection);
+        var page = new NpgsqlBatchCommand($"SELECT {TaskColumns} FROM pf.tasks t WHERE {where} ORDER BY {order} OFFSET @offset LIMIT @limit");
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM (SELECT 1 FROM pf.tasks t WHERE {where} LIMIT @bound) matching");
+        foreach (var p in parameters)
+        {
+            page.Parameters.Add(p.Clone());
+            count.Parameters.Add(p.Clone());
+        }
+
+        page.Parameters.AddWithValue("offset", query.Offset);
+        page.Parameters.AddWithValue("limit", limit);
+        count.Parameters.AddWithValue("bound", countBound + 1);
+        batch.BatchCommands.Add(page);
+        batch.BatchCommands.Add(count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var items = await ReadTasksAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var counted = reader.GetInt64(0);
+        return new PagedResult<TaskSummary>(items, Math.Min(counted, countBound), query.Offset, limit) { TotalIsExact = counted <= countBound };
     }
 
     public async Task<TaskSummary?> GetTaskAsync(string taskId, CancellationToken cancellationToken = default)
@@ -306,6 +325,42 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
 
     private const string IncidentColumns = "id, instance_id, definition_key, activity_id, type, message, job_id, status, created_at, resolved_at";
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<HistoryRecord>>> GetHistoryAtActivitiesAsync(
+        IReadOnlyCollection<string> instanceIds, IReadOnlyCollection<string> activityIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instanceIds);
+        ArgumentNullException.ThrowIfNull(activityIds);
+        var result = new Dictionary<string, IReadOnlyList<HistoryRecord>>(StringComparer.Ordinal);
+        if (instanceIds.Count == 0 || activityIds.Count == 0)
+        {
+            return result;
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SELECT instance_id, sequence, entry, hash FROM pf.history
+            WHERE instance_id = ANY(@ids) AND activity_id = ANY(@activities)
+            ORDER BY instance_id, sequence
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = instanceIds.Distinct(StringComparer.Ordinal).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("activities", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = activityIds.Distinct(StringComparer.Ordinal).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        List<HistoryRecord>? current = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var instanceId = reader.GetString(0);
+            if (current is null || current[0].InstanceId != instanceId)
+            {
+                current = [];
+                result.Add(instanceId, current);
+            }
+
+            current.Add(ReadHistoryRecord(instanceId, reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return result;
+    }
+
     internal static async Task<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(NpgsqlConnection connection, string instanceId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT sequence, entry, hash FROM pf.history WHERE instance_id = @id ORDER BY sequence", connection);
@@ -314,21 +369,26 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var entry = JsonNode.Parse(reader.GetString(1))!.AsObject();
-            list.Add(new HistoryRecord(
-                instanceId,
-                reader.GetInt64(0),
-                (string)entry["type"]!,
-                (string?)entry["activityId"],
-                (string?)entry["activityType"],
-                (string?)entry["activityInstanceId"],
-                (string?)entry["userId"],
-                DateTimeOffset.Parse((string)entry["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture),
-                entry["data"] as JsonObject is { } data ? data.DeepClone().AsObject() : null,
-                reader.GetString(2)));
+            list.Add(ReadHistoryRecord(instanceId, reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
         }
 
         return list;
+    }
+
+    private static HistoryRecord ReadHistoryRecord(string instanceId, long sequence, string json, string hash)
+    {
+        var entry = JsonNode.Parse(json)!.AsObject();
+        return new HistoryRecord(
+            instanceId,
+            sequence,
+            (string)entry["type"]!,
+            (string?)entry["activityId"],
+            (string?)entry["activityType"],
+            (string?)entry["activityInstanceId"],
+            (string?)entry["userId"],
+            DateTimeOffset.Parse((string)entry["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture),
+            entry["data"] as JsonObject is { } data ? data.DeepClone().AsObject() : null,
+            hash);
     }
 
     private static int CheckPage(int offset, int limit)
@@ -356,8 +416,14 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
 
     private static async Task<IReadOnlyList<TaskSummary>> ReadTasksAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var list = new List<TaskSummary>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadTasksAsync(reader, cancellationToken);
+    }
+
+    /// <summary>Reads the current result set of task rows.</summary>
+    private static async Task<List<TaskSummary>> ReadTasksAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var list = new List<TaskSummary>();
         while (await reader.ReadAsync(cancellationToken))
         {
             list.Add(new TaskSummary(

@@ -14,6 +14,12 @@ internal static class Schema
     /// </summary>
     public const string ConcurrentChangeSqlState = "PF409";
 
+    /// <summary>
+    /// SQLSTATE raised by <c>pf.require_latest_definition</c> when a start by key used a cached latest version and a
+    /// newer version of the key has been deployed meanwhile (by any process); the message text is exactly the key.
+    /// </summary>
+    public const string StaleLatestVersionSqlState = "PF410";
+
     public static readonly IReadOnlyList<(int Version, string Description, string Sql)> Migrations =
     [
         (1, "initial schema", """
@@ -206,6 +212,21 @@ internal static class Schema
 
             -- The inbox pages open tasks by creation time; at 100,000 open tasks a sort per page is too slow.
             CREATE INDEX tasks_open_created ON pf.tasks (created_at, id) WHERE status IN ('open', 'delegated');
+            """),
+        (4, "start by key: check a cached latest version inside the command's batch", """
+            -- A start by key takes the latest version from a per-process cache and queues this check with its writes:
+            -- a version deployed meanwhile by any process aborts the batch (the runtime forgets the cached version and
+            -- repeats the start), so a start never uses an older version than the newest committed before it.
+            CREATE FUNCTION pf.require_latest_definition(p_key text, p_version int) RETURNS void
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM pf.definitions d WHERE d.key = p_key AND d.version > p_version) THEN
+                    -- The message text is exactly the key (read by the runtime).
+                    RAISE EXCEPTION USING ERRCODE = 'PF410', MESSAGE = p_key,
+                        HINT = format('a newer version than %s has been deployed', p_version);
+                END IF;
+            END
+            $$;
             """),
     ];
 }

@@ -82,15 +82,19 @@ internal static class ApiHelpers
 /// <summary>A page of items with the total count and the paging used.</summary>
 /// <typeparam name="T">The item type.</typeparam>
 /// <param name="Items">The items of this page.</param>
-/// <param name="Total">All matching items.</param>
+/// <param name="Total">All matching items; when <paramref name="TotalExact"/> is false, a lower bound (counting stopped).</param>
 /// <param name="Offset">Items skipped.</param>
 /// <param name="Limit">Page size.</param>
-public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Offset, int Limit)
+/// <param name="TotalExact">
+/// False when the count stopped at a bound (the inbox counts up to 1,000 tasks past the page): at least
+/// <paramref name="Total"/> items match, so show it as "1,050+".
+/// </param>
+public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Offset, int Limit, bool TotalExact = true)
 {
     /// <summary>Converts a runtime page.</summary>
     public static Page<T> From(PagedResult<T> result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new Page<T>(result.Items, result.Total, result.Offset, result.Limit);
+        return new Page<T>(result.Items, result.Total, result.Offset, result.Limit, result.TotalIsExact);
     }
 }

@@ -29,6 +29,15 @@ public static class OcdsMilestones
         ["End_ContractTerminated"] = OcdsMilestoneKind.Termination,
     };
 
+    /// <summary>
+    /// Every element id whose history entries can mark a milestone: <see cref="FromHistory"/> ignores entries of other
+    /// elements, so history filtered to these ids gives the same milestones (lets a list page ask for them in one query).
+    /// </summary>
+    public static IReadOnlyCollection<string> ActivityIds { get; } =
+        [.. OnCompleted.Keys.Concat(OnReached.Keys).Append(AmendmentActivityId).Distinct(StringComparer.Ordinal)];
+
+    private const string AmendmentActivityId = "Task_AnswerClarification";
+
     /// <summary>Maps history entries (in order) to milestones; each element counts once per kind it marks.</summary>
     public static IReadOnlyList<OcdsMilestone> FromHistory(IEnumerable<HistoryEntry> history)
     {
@@ -54,7 +63,7 @@ public static class OcdsMilestones
                 {
                     result.Add(new OcdsMilestone(kind, entry.Timestamp, id));
                 }
-                else if (id == "Task_AnswerClarification" && Mentions(entry.Data, "amendsSolicitation"))
+                else if (id == AmendmentActivityId && Mentions(entry.Data, "amendsSolicitation"))
                 {
                     result.Add(new OcdsMilestone(OcdsMilestoneKind.TenderAmendment, entry.Timestamp, id));
                 }

@@ -63,7 +63,24 @@ public class ValidationTests
         { "<startEvent id=\"s\"/><subProcess id=\"sp\"><startEvent id=\"ss\"/><endEvent id=\"se\"/>" + Bpmn.Flow("ss", "se") + "</subProcess><endEvent id=\"e\"/>" + Bpmn.Flow("s", "sp") + Bpmn.Flow("ss", "e", id: "cross"), "flow.crosses-scope", "cross" },
         { "<startEvent id=\"s\"/><task id=\"t\"><standardLoopCharacteristics/></task>" + Bpmn.Flow("s", "t"), "unsupported.standard-loop", "t" },
         { "<startEvent id=\"s\"/><bpmn:unknownThing id=\"u\"/>", "bpmn.unknown-element", "u" },
+        { "<startEvent id=\"ts\"><timerEventDefinition><timeDate>${dueAt}</timeDate></timerEventDefinition></startEvent><endEvent id=\"e\"/>" + Bpmn.Flow("ts", "e"), "timer.start-needs-variables", "ts" },
+        { "<startEvent id=\"ts\"><timerEventDefinition><timeCycle>R/${execution.getVariable('period')}</timeCycle></timerEventDefinition></startEvent><endEvent id=\"e\"/>" + Bpmn.Flow("ts", "e"), "timer.start-needs-variables", "ts" },
     };
+
+    [Fact]
+    public void A_timer_start_expression_without_variables_and_an_event_subprocess_timer_with_variables_are_valid()
+    {
+        var r = Compile("""
+            <startEvent id="ts"><timerEventDefinition><timeDate>${dates.addDays(today(), 1)}</timeDate></timerEventDefinition></startEvent>
+            <userTask id="u"/><endEvent id="e"/>
+            <subProcess id="esp" triggeredByEvent="true">
+              <startEvent id="es" isInterrupting="false"><timerEventDefinition><timeDuration>${reminder}</timeDuration></timerEventDefinition></startEvent>
+              <endEvent id="ee"/>
+            """ + Bpmn.Flow("es", "ee") + "</subProcess>" + Bpmn.Flow("ts", "u") + Bpmn.Flow("u", "e"));
+
+        Assert.True(r.Succeeded, string.Join("; ", r.Diagnostics));
+        Assert.DoesNotContain(r.Diagnostics, d => d.Code == "timer.start-needs-variables");
+    }
 
     [Theory]
     [MemberData(nameof(Rules))]

@@ -175,10 +175,18 @@ public sealed class ExpressionEvaluatorTests(ExpressionFixture fixture) : IClass
     }
 
     [Fact]
-    public void Script_top_level_var_is_refused_cleanly_and_let_does_not_leak()
+    public void Script_var_and_let_are_local_to_one_run()
     {
-        var withVar = ExpressionCompiler.CompileScript("var x = 1; x", "Script_1").Expression!;
-        Assert.Equal(ExpressionErrorCodes.ScriptError, Assert.Throws<ExpressionException>(() => _eval.RunScript(withVar, DictionaryVariableScope.Empty, new Dictionary<string, JsonNode?>())).Code);
+        // Camunda scripts declare with var: it runs (inside a function), keeps the completion value and leaks nothing.
+        var withVar = ExpressionCompiler.CompileScript("var x = 1;\nif (x) { var z = x + 1; }\nx + z", "Script_1").Expression!;
+        Assert.Equal(3, _eval.RunScript(withVar, DictionaryVariableScope.Empty, new Dictionary<string, JsonNode?>())!.GetValue<double>());
+        Assert.Equal(3, _eval.RunScript(withVar, DictionaryVariableScope.Empty, new Dictionary<string, JsonNode?>())!.GetValue<double>());
+        var probe = ExpressionCompiler.CompileScript("typeof x + '/' + typeof z", "Script_3").Expression!;
+        Assert.Equal("undefined/undefined", _eval.RunScript(probe, DictionaryVariableScope.Empty, new Dictionary<string, JsonNode?>())!.GetValue<string>());
+        var noResult = ExpressionCompiler.CompileScript("var a = 1; if (a) { execution.setVariable('a', a); }", "Script_4").Expression!;
+        var assignments = new Dictionary<string, JsonNode?>();
+        Assert.Null(_eval.RunScript(noResult, DictionaryVariableScope.Empty, assignments));
+        Assert.Equal(1, assignments["a"]!.GetValue<double>());
         var withLet = ExpressionCompiler.CompileScript("let y = 41; y + 1", "Script_2").Expression!;
         Assert.Equal(42, _eval.RunScript(withLet, DictionaryVariableScope.Empty, new Dictionary<string, JsonNode?>())!.GetValue<double>());
         Assert.Equal(42, _eval.RunScript(withLet, DictionaryVariableScope.Empty, new Dictionary<string, JsonNode?>())!.GetValue<double>());

@@ -34,13 +34,65 @@ public sealed record InstanceView(
     }
 }
 
+/// <summary>An instance as <c>GET /api/instances</c> lists it: the runtime's summary plus <c>ocdsAvailable</c>.</summary>
+/// <param name="Id">The instance id.</param>
+/// <param name="ProcessKey">The definition key.</param>
+/// <param name="ProcessVersion">The definition version.</param>
+/// <param name="BusinessKey">The business key (case number).</param>
+/// <param name="Status">Active, Completed, Cancelled or Terminated.</param>
+/// <param name="StartedBy">Who started it.</param>
+/// <param name="StartedAt">When.</param>
+/// <param name="EndedAt">When it ended.</param>
+/// <param name="CurrentActivities">Active activity ids.</param>
+/// <param name="ParentInstanceId">The calling instance, for a called process.</param>
+/// <param name="Version">The instance version (ETag of its detail).</param>
+/// <param name="OcdsAvailable">Same as on the detail: <c>GET /api/instances/{id}/ocds</c> returns a release package.</param>
+public sealed record InstanceListItem(
+    string Id,
+    string ProcessKey,
+    int ProcessVersion,
+    string? BusinessKey,
+    string Status,
+    string? StartedBy,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    IReadOnlyList<string> CurrentActivities,
+    string? ParentInstanceId,
+    long Version,
+    bool OcdsAvailable)
+{
+    /// <summary>
+    /// A page of list items: whether each instance is OCDS-exportable comes from one history query for the whole page
+    /// (only the entries at milestone elements), not one per instance.
+    /// </summary>
+    public static async Task<Page<InstanceListItem>> PageAsync(PagedResult<InstanceSummary> result, IProcessQueries queries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(queries);
+        var candidates = result.Items.Where(i => OcdsText.IsCaseId(OcdsCases.CaseId(i))).Select(i => i.Id).ToList();
+        var milestoneHistory = await queries.GetHistoryAtActivitiesAsync(candidates, OcdsMilestones.ActivityIds, cancellationToken);
+        var items = result.Items.Select(i => new InstanceListItem(
+            i.Id, i.ProcessKey, i.ProcessVersion, i.BusinessKey, i.Status, i.StartedBy, i.StartedAt, i.EndedAt, i.CurrentActivities, i.ParentInstanceId, i.Version,
+            milestoneHistory.TryGetValue(i.Id, out var history) && OcdsCases.IsExportable(new OcdsCase(OcdsCases.CaseId(i), new Dictionary<string, JsonNode?>(), OcdsCases.Milestones(history)))))
+            .ToList();
+        return new Page<InstanceListItem>(items, result.Total, result.Offset, result.Limit, result.TotalIsExact);
+    }
+}
+
 /// <summary>Builds the exporter's view of a case from a stored instance.</summary>
 internal static class OcdsCases
 {
-    public static OcdsCase From(InstanceDetail detail)
+    public static OcdsCase From(InstanceDetail detail) =>
+        new(CaseId(detail.Instance), detail.Variables, Milestones(detail.History));
+
+    /// <summary>The case id an OCDS release uses: the business key, else the instance id.</summary>
+    public static string CaseId(InstanceSummary instance) => instance.BusinessKey ?? instance.Id;
+
+    /// <summary>The milestones of a (possibly filtered, see <see cref="OcdsMilestones.ActivityIds"/>) history.</summary>
+    public static IReadOnlyList<OcdsMilestone> Milestones(IReadOnlyList<HistoryRecord> records)
     {
-        var history = new List<HistoryEntry>(detail.History.Count);
-        foreach (var h in detail.History)
+        var history = new List<HistoryEntry>(records.Count);
+        foreach (var h in records)
         {
             // Entries of a type this version does not know carry no OCDS milestone.
             if (Enum.TryParse<HistoryEntryType>(h.Type, ignoreCase: false, out var type))
@@ -49,7 +101,7 @@ internal static class OcdsCases
             }
         }
 
-        return new OcdsCase(detail.Instance.BusinessKey ?? detail.Instance.Id, detail.Variables, OcdsMilestones.FromHistory(history));
+        return OcdsMilestones.FromHistory(history);
     }
 
     /// <summary>

@@ -51,7 +51,7 @@ public static class InstancesEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("", Search)
             .WithName("SearchInstances")
-            .WithSummary("Search instances (newest first, paged, stable order).")
+            .WithSummary("Search instances (newest first, paged, stable order); each item says whether an OCDS export exists (ocdsAvailable).")
             .ProducesValidationProblem();
         group.MapGet("/{id}", Get)
             .WithName("GetInstance")
@@ -119,7 +119,7 @@ public static class InstancesEndpoints
         return TypedResults.Created($"/api/instances/{outcome.InstanceId}", outcome);
     }
 
-    private static async Task<Ok<Page<InstanceSummary>>> Search(
+    private static async Task<Ok<Page<InstanceListItem>>> Search(
         IProcessQueries queries,
         [FromQuery] string? processKey,
         [FromQuery] int? version,
@@ -154,7 +154,7 @@ public static class InstancesEndpoints
             Offset = skip,
             Limit = take,
         }, cancellationToken);
-        return TypedResults.Ok(Page<InstanceSummary>.From(result));
+        return TypedResults.Ok(await InstanceListItem.PageAsync(result, queries, cancellationToken));
     }
 
     private static async Task<IResult> ExportOcds(string id, IProcessQueries queries, IOptions<OcdsExportOptions> options, TimeProvider clock, CancellationToken cancellationToken)
