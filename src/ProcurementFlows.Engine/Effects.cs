@@ -32,8 +32,8 @@ public sealed record TimerScheduled(string TimerId, DateTimeOffset DueAt, string
 /// <summary>Delete the timer job.</summary>
 public sealed record TimerCancelled(string TimerId) : EngineEffect;
 
-/// <summary>Run the external service-task handler for <paramref name="Topic"/>.</summary>
-public sealed record ServiceTaskDispatched(string JobId, string ActivityId, string Topic, IReadOnlyDictionary<string, JsonNode?> Input, int RetriesLeft) : EngineEffect;
+/// <summary>Run the external service-task handler for <paramref name="Topic"/>; <paramref name="Priority"/> is the evaluated <c>camunda:taskPriority</c> (0 when none).</summary>
+public sealed record ServiceTaskDispatched(string JobId, string ActivityId, string Topic, IReadOnlyDictionary<string, JsonNode?> Input, int RetriesLeft, long Priority = 0) : EngineEffect;
 
 /// <summary>Re-run the job at <paramref name="DueAt"/>.</summary>
 public sealed record ServiceTaskRetryScheduled(string JobId, DateTimeOffset DueAt, int RetriesLeft, string LastError) : EngineEffect;

@@ -81,7 +81,7 @@ public sealed class MessageAndInstanceTests(CamundaServer server)
             await Http.Error(response, HttpStatusCode.NotFound, "InvalidRequestException");
         }
 
-        using (var response = await siri.GetAsync("history/activity-instance"))
+        using (var response = await siri.GetAsync("history/activity-instance?sortBy=name&sortOrder=asc"))
         {
             await Http.Error(response, HttpStatusCode.BadRequest, "InvalidRequestException");
         }

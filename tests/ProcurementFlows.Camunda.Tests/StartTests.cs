@@ -45,6 +45,7 @@ public sealed class StartTests(CamundaServer server)
         Assert.Equal("Integer", (string?)variables["lots"]!["type"]);
         Assert.Equal(3, (int)variables["lots"]!["value"]!);
         Assert.Equal(7, (int)variables["shortLots"]!["value"]!);
+        Assert.Equal("Short", (string?)variables["shortLots"]!["type"]);
         Assert.Equal("Long", (string?)variables["amount"]!["type"]);
         Assert.Equal(12_345_678_901L, (long)variables["amount"]!["value"]!);
         Assert.Equal("Double", (string?)variables["rate"]!["type"]);
@@ -53,7 +54,10 @@ public sealed class StartTests(CamundaServer server)
         Assert.Equal("2026-03-01T11:00:00.000+0000", (string?)variables["deadline"]!["value"]); // normalized to UTC
         Assert.Equal("Json", (string?)variables["supplier"]!["type"]);
         Assert.Contains("Nordic Optics", (string?)variables["supplier"]!["value"], StringComparison.Ordinal);
-        Assert.Equal("Json", (string?)variables["order"]!["type"]);
+        Assert.Equal("Object", (string?)variables["order"]!["type"]);
+        Assert.Equal("java.util.HashMap", (string?)variables["order"]!["valueInfo"]!["objectTypeName"]);
+        Assert.Equal("application/json", (string?)variables["order"]!["valueInfo"]!["serializationDataFormat"]);
+        Assert.Equal("{\"lines\":[1,2]}", (string?)variables["order"]!["value"]);
         Assert.Equal("Null", (string?)variables["nothing"]!["type"]);
         Assert.Equal("inferred", (string?)variables["untyped"]!["value"]);
 

@@ -57,6 +57,23 @@ public sealed partial class HumanTaskTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Processes))]
+    public void Each_escalation_fires_when_its_task_falls_due(string file)
+    {
+        // the supervisors hear of a task exactly when it becomes overdue: the escalation timer is the task's due date
+        var bpmn = Bpmn.LoadShipped(file);
+        foreach (var task in bpmn.UserTasks)
+        {
+            var id = (string)task.Attribute("id")!;
+            foreach (var escalation in bpmn.BoundariesOf(id).Where(b => (string?)b.Attribute(Bpmn.Pf + "taskEscalation") == "true"))
+            {
+                var at = escalation.Element(Bpmn.Model + "timerEventDefinition")?.Element(Bpmn.Model + "timeDate")?.Value;
+                Assert.True(at == (string?)task.Attribute(Bpmn.Camunda + "dueDate"), $"{file}: {(string?)escalation.Attribute("id")} fires at {at}, not at the due date of {id}");
+            }
+        }
+    }
+
     [Fact]
     public void Segregation_of_duties_rules_name_tasks_that_exist()
     {

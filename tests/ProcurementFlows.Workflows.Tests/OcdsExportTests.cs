@@ -169,6 +169,27 @@ public sealed class OcdsExportTests
     }
 
     [Fact]
+    public void An_accelerated_procedure_is_published_as_such_with_its_urgency()
+    {
+        var variables = WholeVariables();
+        variables["acceleratedProcedure"] = true;
+        variables["accelerationJustification"] = "Vehicles lost in the spring floods";
+        variables["procedureRationale"] = null;
+
+        var package = new OcdsExporter(Options).Export(WholeCase() with { Variables = variables }, T0.AddDays(200));
+
+        Assert.Empty(OcdsSchema.Validate(package));
+        var tender = Releases(package).Last()["tender"]!;
+        Assert.Equal("restricted (accelerated)", (string?)tender["procurementMethodDetails"]);
+        Assert.Equal("Urgency: Vehicles lost in the spring floods", (string?)tender["procurementMethodRationale"]);
+
+        variables["acceleratedProcedure"] = false;
+        var standard = Releases(new OcdsExporter(Options).Export(WholeCase() with { Variables = variables }, T0.AddDays(200))).Last()["tender"]!;
+        Assert.Equal("restricted", (string?)standard["procurementMethodDetails"]);
+        Assert.Null(standard["procurementMethodRationale"]);
+    }
+
+    [Fact]
     public void A_cancelled_tender_publishes_a_cancellation_and_cancels_the_pending_award()
     {
         var package = new OcdsExporter(Options).Export(CancelledCase(), T0.AddDays(90));
@@ -238,6 +259,7 @@ public sealed class OcdsExportTests
     [InlineData("classifiedFields", "[\"tender.valeu\"]", "tender.valeu")]
     [InlineData("classifiedFields", "\"tender.value\"", "array of strings")]
     [InlineData("procurementMethod", "\"restricted\"", "procurementMethod")]
+    [InlineData("acceleratedProcedure", "\"yes\"", "true or false")]
     [InlineData("tenderers", "[{\"name\": 3}]", "tenderers")]
     public void Bad_case_variables_get_a_clear_error(string name, string json, string mentioned)
     {

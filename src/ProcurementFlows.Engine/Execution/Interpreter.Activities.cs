@@ -161,13 +161,16 @@ internal sealed partial class Interpreter
     private void DispatchJob(FlowNode node, ExecutionData exec, int? retries)
     {
         string topic;
+        long priority;
         try
         {
             topic = EvaluateString(node.Topic, new ScopeVariables(this, exec)) ?? "";
+            priority = node.TaskPriority is null ? 0 : ToLong(Evaluate(node.TaskPriority, new ScopeVariables(this, exec)))
+                ?? throw new ExpressionFailedException("serviceTask.invalid-priority", $"camunda:taskPriority of '{node.Id}' is not an integer.");
         }
         catch (ExpressionFailedException ex)
         {
-            RaiseIncident(exec, node.Id, "expression", $"Topic of '{node.Id}' failed: {ex.Message}", null);
+            RaiseIncident(exec, node.Id, "expression", $"Topic or priority of '{node.Id}' failed: {ex.Message}", null);
             return;
         }
 
@@ -180,7 +183,7 @@ internal sealed partial class Interpreter
         var job = new ServiceJobState(NewId(), node.Id, topic, exec.Id, attempts, ServiceJobStatus.Dispatched);
         data.Jobs.Add(job);
         var input = node.Inputs.Count > 0 ? Snapshot(exec.Variables) : Snapshot(VisibleVariables(exec));
-        effects.Add(new ServiceTaskDispatched(job.Id, node.Id, topic, input, attempts));
+        effects.Add(new ServiceTaskDispatched(job.Id, node.Id, topic, input, attempts, priority));
         History(HistoryEntryType.ServiceTaskDispatched, node, exec.Id, null, new JsonObject { ["jobId"] = job.Id, ["topic"] = topic, ["retriesLeft"] = attempts });
     }
 

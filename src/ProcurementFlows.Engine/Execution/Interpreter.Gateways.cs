@@ -442,4 +442,27 @@ internal sealed partial class Interpreter
 
         return null;
     }
+
+    private static long? ToLong(JsonNode? node)
+    {
+        if (node is JsonValue v)
+        {
+            if (v.TryGetValue<long>(out var l))
+            {
+                return l;
+            }
+
+            if (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && d is >= long.MinValue and <= long.MaxValue)
+            {
+                return (long)d;
+            }
+
+            if (v.TryGetValue<string>(out var s) && long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var p))
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
 }

@@ -168,6 +168,8 @@ internal sealed class FlowNode
     public IReadOnlyList<IoParameter> Outputs { get; set; } = [];
     public UserTaskDefinition? UserTask { get; set; }
     public ValueSource? Topic { get; set; }
+    /// <summary>camunda:taskPriority of an external service task (or its process's default).</summary>
+    public ValueSource? TaskPriority { get; set; }
     public string? RetryCycle { get; set; }
     public Expressions.CompiledExpression? Script { get; set; }
     public string? ResultVariable { get; set; }

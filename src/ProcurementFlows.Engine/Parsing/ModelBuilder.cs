@@ -28,6 +28,7 @@ internal sealed class ModelBuilder
 
     // Per-process context.
     private bool executable;
+    private ValueSource? processTaskPriority;
     private List<FlowNode> nodes = [];
     private List<(SequenceFlow Flow, string? Source, string? Target, XElement El)> flows = [];
     private Dictionary<string, (FlowNode Node, XElement El)> nodeById = new(StringComparer.Ordinal);
@@ -196,6 +197,7 @@ internal sealed class ModelBuilder
         }
 
         summaries.Add(new ProcessSummary(id, (string?)el.Attribute("name"), executable, line ?? 0));
+        processTaskPriority = TaskPriority(el, id);
         if (!executable)
         {
             Add(DiagnosticSeverity.Info, "process.not-executable", $"Process '{id}' is not executable (isExecutable is not \"true\"); it is read for inspection only and cannot be started.", el, id);
@@ -698,6 +700,8 @@ internal sealed class ModelBuilder
                 node.Topic = Value(topic, id, el);
             }
 
+            // Camunda: the element's camunda:taskPriority, else the process's, else 0.
+            node.TaskPriority = TaskPriority(el, id) ?? processTaskPriority;
             node.RetryCycle ??= null;
             return;
         }
@@ -1519,6 +1523,19 @@ internal sealed class ModelBuilder
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// <summary>camunda:taskPriority (external-task priority): a long literal or an expression.</summary>
+    private ValueSource? TaskPriority(XElement el, string elementId)
+    {
+        var priority = Value(Cam(el, "taskPriority"), elementId, el);
+        if (priority is { IsLiteral: true } p && !long.TryParse(p.Raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            Add(ExecSeverity, "serviceTask.invalid-priority", $"camunda:taskPriority '{p.Raw}' is not an integer.", el, elementId);
+            return null;
+        }
+
+        return priority;
+    }
 
     private ValueSource? Value(string? raw, string elementId, XElement at)
     {

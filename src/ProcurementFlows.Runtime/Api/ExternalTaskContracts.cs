@@ -42,13 +42,24 @@ public interface IExternalTaskService
 
     /// <summary>Releases the lock whoever holds it: the task is available again at once.</summary>
     Task UnlockAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the retries (Camunda semantics): above 0 on a task in an incident resolves the incident and makes the task
+    /// available again; 0 on an available task raises a <c>failedJob</c> incident; otherwise just the number.
+    /// </summary>
+    /// <exception cref="NotFoundException">No open external task with that id.</exception>
+    Task SetRetriesAsync(string id, int retries, CancellationToken cancellationToken = default);
+
+    /// <summary>Overrides the task's priority (used by fetch-and-lock with <c>usePriority</c>).</summary>
+    /// <exception cref="NotFoundException">No open external task with that id.</exception>
+    Task SetPriorityAsync(string id, long priority, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A worker's fetch-and-lock request.</summary>
 /// <param name="WorkerId">Who locks (returned as the lock owner; later calls must name the same worker).</param>
 /// <param name="MaxTasks">At most this many tasks (1..1000).</param>
 /// <param name="Topics">The topics with their lock durations and filters.</param>
-/// <param name="UsePriority">Highest priority first (all service jobs have priority 0 here, so this keeps due order).</param>
+/// <param name="UsePriority">Highest <c>camunda:taskPriority</c> first, across topics (then due order); otherwise due order.</param>
 public sealed record FetchAndLockRequest(string WorkerId, int MaxTasks, IReadOnlyList<ExternalTaskTopic> Topics, bool UsePriority = false);
 
 /// <summary>One topic of a fetch-and-lock request.</summary>
@@ -79,6 +90,7 @@ public sealed record LockedExternalTask(ExternalTaskInfo Task, IReadOnlyDictiona
 /// <param name="LockExpiresAt">When the lock ends (null = never locked or unlocked).</param>
 /// <param name="DueAt">When it is (again) available.</param>
 /// <param name="CreatedAt">When it was dispatched.</param>
+/// <param name="Priority">The evaluated <c>camunda:taskPriority</c> (0 when none).</param>
 public sealed record ExternalTaskInfo(
     string Id,
     string TopicName,
@@ -93,7 +105,8 @@ public sealed record ExternalTaskInfo(
     string? WorkerId,
     DateTimeOffset? LockExpiresAt,
     DateTimeOffset DueAt,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    long Priority = 0);
 
 /// <summary>Criteria for <see cref="IExternalTaskService.QueryAsync"/> (all optional, combined with AND).</summary>
 public sealed record ExternalTaskQuery
@@ -108,6 +121,22 @@ public sealed record ExternalTaskQuery
     public bool? Locked { get; init; }
     /// <summary>Only tasks without retries left (in an incident).</summary>
     public bool NoRetriesLeft { get; init; }
+    /// <summary>Only tasks with retries left (not in an incident).</summary>
+    public bool WithRetriesLeft { get; init; }
+    /// <summary>Activity (service task element) id.</summary>
+    public string? ActivityId { get; init; }
+    /// <summary>The instance's definition key.</summary>
+    public string? ProcessDefinitionKey { get; init; }
+    /// <summary>Priority at least.</summary>
+    public long? MinPriority { get; init; }
+    /// <summary>Priority at most.</summary>
+    public long? MaxPriority { get; init; }
+    /// <summary>Lock expiring strictly before.</summary>
+    public DateTimeOffset? LockExpiresBefore { get; init; }
+    /// <summary>Lock expiring strictly after.</summary>
+    public DateTimeOffset? LockExpiresAfter { get; init; }
+    /// <summary>Sort keys in order (id, lockExpirationTime, processInstanceId, processDefinitionKey, createTime, priority), each with a descending flag; then creation order.</summary>
+    public IReadOnlyList<(string Key, bool Descending)> Sorting { get; init; } = [];
     /// <summary>Rows to skip.</summary>
     public int Offset { get; init; }
     /// <summary>Page size (1..1000).</summary>
@@ -196,12 +225,167 @@ public sealed record DeploymentInfo(Guid Id, string? Name, string? Source, strin
 /// <summary>A task found by <see cref="ITaskSearchService"/>, with the definition version its instance runs.</summary>
 public sealed record TaskSearchHit(TaskSummary Task, int ProcessVersion);
 
-/// <summary>Delivers a message to one given instance (Camunda's correlation by process instance id or business key).</summary>
+/// <summary>Camunda-style message correlation (by instance, business key and variable values).</summary>
 public interface IMessageDelivery
 {
     /// <summary>
-    /// Delivers <paramref name="messageName"/> to the oldest open subscription of <paramref name="instanceId"/> for that
-    /// message (and, when given, that correlation key); null when the instance has no such subscription.
+    /// Camunda's correlation in one transaction: waiting executions whose instance matches the id, business key and
+    /// every correlation key (variable values) first; then, unless an instance id is given, latest definitions with a
+    /// message start event of that name. Without <see cref="MessageCorrelation.All"/> exactly one must match.
     /// </summary>
-    Task<InstanceOutcome?> DeliverAsync(string instanceId, string messageName, string? correlationKey, IReadOnlyDictionary<string, JsonNode?>? variables, CancellationToken cancellationToken = default);
+    /// <exception cref="MessageCorrelationMismatchException">Not <see cref="MessageCorrelation.All"/> and none or several match; nothing changed.</exception>
+    Task<MessageCorrelationResult> CorrelateAsync(MessageCorrelation request, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A Camunda-style message correlation.</summary>
+/// <param name="MessageName">The message name.</param>
+/// <param name="ProcessInstanceId">Only this instance (and then no message start events).</param>
+/// <param name="BusinessKey">Only instances with this business key; the business key of an instance started by the message.</param>
+/// <param name="CorrelationKeys">Process (global) variables that must all equal these values.</param>
+/// <param name="LocalCorrelationKeys">Variables of the waiting activity's scope that must all equal these values.</param>
+/// <param name="Variables">Variables delivered with the message.</param>
+/// <param name="All">Correlate every match (none is no error); otherwise exactly one.</param>
+/// <param name="UserId">Who sends it (history).</param>
+public sealed record MessageCorrelation(
+    string MessageName,
+    string? ProcessInstanceId = null,
+    string? BusinessKey = null,
+    IReadOnlyDictionary<string, JsonNode?>? CorrelationKeys = null,
+    IReadOnlyDictionary<string, JsonNode?>? LocalCorrelationKeys = null,
+    IReadOnlyDictionary<string, JsonNode?>? Variables = null,
+    bool All = false,
+    string? UserId = null);
+
+/// <summary>A message correlation matched no or several executions or definitions when exactly one was required. Nothing changed.</summary>
+public sealed class MessageCorrelationMismatchException : ProcurementFlowsException
+{
+    /// <summary>Creates the exception.</summary>
+    public MessageCorrelationMismatchException(string messageName, string message)
+        : base("message.correlation-mismatch", message)
+    {
+        MessageName = messageName;
+    }
+
+    /// <summary>The message name.</summary>
+    public string MessageName { get; }
+}
+
+/// <summary>
+/// The value type a client gave a variable (Camunda's <c>Long</c>, <c>Short</c>, <c>Date</c>, <c>Json</c>, <c>Object</c>...),
+/// kept next to the JSON value it was stored as: the process's variables stay plain JSON for the engine and our own API.
+/// </summary>
+public interface IVariableValueTypes
+{
+    /// <summary>Records (or, for a null entry, forgets) the types of variables of an instance.</summary>
+    Task SetAsync(string instanceId, IReadOnlyDictionary<string, VariableValueType?> types, CancellationToken cancellationToken = default);
+
+    /// <summary>The recorded types of an instance's variables, with the values they were recorded for.</summary>
+    Task<IReadOnlyDictionary<string, VariableValueType>> GetAsync(string instanceId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A recorded variable value type.</summary>
+/// <param name="Type">The client's type name, e.g. <c>Long</c>.</param>
+/// <param name="Value">The JSON value the variable was stored as; the type applies only while the variable still holds an equal value.</param>
+/// <param name="ValueInfo">The client's value info (e.g. <c>objectTypeName</c>), if any.</param>
+public sealed record VariableValueType(string Type, JsonNode? Value, JsonObject? ValueInfo = null)
+{
+    /// <summary>Whether this type still describes <paramref name="current"/> (the variable was not changed since).</summary>
+    public bool Describes(JsonNode? current) => JsonNode.DeepEquals(Value, current);
+}
+
+/// <summary>Camunda-style history queries across instances (<c>/history/process-instance</c>, <c>/history/activity-instance</c>).</summary>
+public interface IHistorySearchService
+{
+    /// <summary>Instances, running and ended, matching every criterion; paged, with the total.</summary>
+    Task<PagedResult<InstanceSummary>> SearchInstancesAsync(HistoricInstanceQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Activity instances (started, and their end) from the history, matching every criterion; paged, with the total.</summary>
+    Task<PagedResult<HistoricActivity>> SearchActivitiesAsync(HistoricActivityQuery query, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Historic instance criteria (all optional, combined with AND).</summary>
+public sealed record HistoricInstanceQuery
+{
+    /// <summary>Only these instance ids.</summary>
+    public IReadOnlyList<string>? InstanceIds { get; init; }
+    /// <summary>Only these definition keys.</summary>
+    public IReadOnlyList<string>? ProcessKeys { get; init; }
+    /// <summary>Definition version.</summary>
+    public int? ProcessVersion { get; init; }
+    /// <summary>Exact business key.</summary>
+    public string? BusinessKey { get; init; }
+    /// <summary>Business key pattern (SQL LIKE, <c>%</c>).</summary>
+    public string? BusinessKeyLike { get; init; }
+    /// <summary>Ended (true) or running (false).</summary>
+    public bool? Finished { get; init; }
+    /// <summary>Only these statuses (Active, Completed, Cancelled, Terminated).</summary>
+    public IReadOnlyList<string>? Statuses { get; init; }
+    /// <summary>Initiator.</summary>
+    public string? StartedBy { get; init; }
+    /// <summary>Call-activity parent.</summary>
+    public string? ParentInstanceId { get; init; }
+    /// <summary>Started at or before.</summary>
+    public DateTimeOffset? StartedBefore { get; init; }
+    /// <summary>Started at or after.</summary>
+    public DateTimeOffset? StartedAfter { get; init; }
+    /// <summary>Ended at or before.</summary>
+    public DateTimeOffset? FinishedBefore { get; init; }
+    /// <summary>Ended at or after.</summary>
+    public DateTimeOffset? FinishedAfter { get; init; }
+    /// <summary>Only instances with open incidents.</summary>
+    public bool WithIncidents { get; init; }
+    /// <summary>Sort keys (instanceId, definitionId, definitionKey, definitionVersion, businessKey, startTime, endTime, duration) with descending flags; then oldest first.</summary>
+    public IReadOnlyList<(string Key, bool Descending)> Sorting { get; init; } = [];
+    /// <summary>Rows to skip.</summary>
+    public int Offset { get; init; }
+    /// <summary>Page size (0 = count only; at most 1000).</summary>
+    public int Limit { get; init; } = 100;
+}
+
+/// <summary>Historic activity-instance criteria (all optional, combined with AND).</summary>
+public sealed record HistoricActivityQuery
+{
+    /// <summary>Instance.</summary>
+    public string? InstanceId { get; init; }
+    /// <summary>Definition key.</summary>
+    public string? ProcessKey { get; init; }
+    /// <summary>Definition version.</summary>
+    public int? ProcessVersion { get; init; }
+    /// <summary>Element id.</summary>
+    public string? ActivityId { get; init; }
+    /// <summary>Activity instance id.</summary>
+    public string? ActivityInstanceId { get; init; }
+    /// <summary>Camunda activity type (userTask, serviceTask, startEvent, noneEndEvent...).</summary>
+    public string? ActivityType { get; init; }
+    /// <summary>Ended (true) or running (false).</summary>
+    public bool? Finished { get; init; }
+    /// <summary>Cancelled (true) or not (false).</summary>
+    public bool? Canceled { get; init; }
+    /// <summary>Started at or before.</summary>
+    public DateTimeOffset? StartedBefore { get; init; }
+    /// <summary>Started at or after.</summary>
+    public DateTimeOffset? StartedAfter { get; init; }
+    /// <summary>Ended at or before.</summary>
+    public DateTimeOffset? FinishedBefore { get; init; }
+    /// <summary>Ended at or after.</summary>
+    public DateTimeOffset? FinishedAfter { get; init; }
+    /// <summary>Sort keys (activityInstanceId, executionId, instanceId, activityId, activityType, startTime, endTime, duration, definitionId, occurrence) with descending flags; then start order.</summary>
+    public IReadOnlyList<(string Key, bool Descending)> Sorting { get; init; } = [];
+    /// <summary>Rows to skip.</summary>
+    public int Offset { get; init; }
+    /// <summary>Page size (0 = count only; at most 1000).</summary>
+    public int Limit { get; init; } = 100;
+}
+
+/// <summary>One activity instance from the history.</summary>
+public sealed record HistoricActivity(
+    string ActivityInstanceId,
+    string InstanceId,
+    string ProcessKey,
+    int ProcessVersion,
+    string ActivityId,
+    string? ActivityType,
+    DateTimeOffset StartTime,
+    DateTimeOffset? EndTime,
+    bool Canceled,
+    string? TaskId);

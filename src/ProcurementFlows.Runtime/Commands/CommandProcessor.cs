@@ -375,12 +375,12 @@ internal sealed class CommandProcessor(
                     break;
                 case ServiceTaskDispatched dispatched:
                     Add(unit, """
-                        INSERT INTO pf.service_jobs (id, instance_id, activity_id, topic, input, status, retries_left, due_at, created_at, updated_at)
-                        VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, $7)
+                        INSERT INTO pf.service_jobs (id, instance_id, activity_id, topic, input, status, retries_left, due_at, created_at, updated_at, priority)
+                        VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, $7, $8)
                         ON CONFLICT (id) DO UPDATE SET status = 'pending', retries_left = EXCLUDED.retries_left, due_at = EXCLUDED.due_at, input = EXCLUDED.input,
-                               hangfire_job_id = NULL, lock_owner = NULL, lock_expires_at = NULL, updated_at = EXCLUDED.updated_at
+                               hangfire_job_id = NULL, lock_owner = NULL, lock_expires_at = NULL, updated_at = EXCLUDED.updated_at, priority = EXCLUDED.priority
                         """,
-                        dispatched.JobId, instanceId, dispatched.ActivityId, dispatched.Topic, Json(dispatched.Input), dispatched.RetriesLeft, now);
+                        dispatched.JobId, instanceId, dispatched.ActivityId, dispatched.Topic, Json(dispatched.Input), dispatched.RetriesLeft, now, dispatched.Priority);
                     unit.JobsToRun.Add((dispatched.JobId, dispatched.Topic, now));
                     break;
                 case ServiceTaskRetryScheduled retry:
@@ -545,21 +545,30 @@ internal sealed class CommandProcessor(
     public async Task<IReadOnlyList<InstanceOutcome>> StartByMessageAsync(UnitOfWork unit, string messageName, string? businessKey, IReadOnlyDictionary<string, JsonNode?>? variables, string? userId, CancellationToken cancellationToken)
     {
         var started = new List<InstanceOutcome>();
-        foreach (var (key, version) in await DefinitionCache.LatestVersionsAsync(unit.Connection, cancellationToken))
+        foreach (var (key, version, process, startElementId) in await FindMessageStartsAsync(unit.Connection, messageName, cancellationToken))
         {
-            var process = await definitions.GetAsync(key, version, unit.Connection, cancellationToken);
-            var start = process.MessageStartEvents.FirstOrDefault(m => m.EventSubProcessId is null && m.MessageName == messageName);
-            if (start is null)
-            {
-                continue;
-            }
-
-            var command = new StartProcess(Guid.NewGuid().ToString(), businessKey, userId, variables, start.ElementId, messageName);
+            var command = new StartProcess(Guid.NewGuid().ToString(), businessKey, userId, variables, startElementId, messageName);
             var result = engine.Execute(process, null, command);
             started.Add(await PersistAsync(unit, null, key, version, command, result, notifyParent: true, cancellationToken));
         }
 
         return started;
+    }
+
+    /// <summary>The latest definitions whose message start event (not in an event subprocess) listens to the message.</summary>
+    public async Task<IReadOnlyList<(string Key, int Version, CompiledProcess Process, string StartElementId)>> FindMessageStartsAsync(NpgsqlConnection connection, string messageName, CancellationToken cancellationToken)
+    {
+        var found = new List<(string, int, CompiledProcess, string)>();
+        foreach (var (key, version) in await DefinitionCache.LatestVersionsAsync(connection, cancellationToken))
+        {
+            var process = await definitions.GetAsync(key, version, connection, cancellationToken);
+            if (process.MessageStartEvents.FirstOrDefault(m => m.EventSubProcessId is null && m.MessageName == messageName) is { } start)
+            {
+                found.Add((key, version, process, start.ElementId));
+            }
+        }
+
+        return found;
     }
 
     private static void Add(UnitOfWork unit, string sql, params object?[] values)

@@ -22,7 +22,7 @@ internal sealed class ExternalTaskService(
 {
     private const string InfoColumns = """
         j.id, j.topic, j.instance_id, i.definition_key, i.definition_version, i.business_key, j.activity_id, j.status,
-        j.retries_left, j.attempts, j.last_error, j.lock_owner, j.lock_expires_at, j.due_at, j.created_at, j.input::text
+        j.retries_left, j.attempts, j.last_error, j.lock_owner, j.lock_expires_at, j.due_at, j.created_at, j.input::text, j.priority
         """;
 
     // Pulsed when this process finished a worker call that may have made new work available (the next task of a
@@ -54,66 +54,73 @@ internal sealed class ExternalTaskService(
 
     private async Task<IReadOnlyList<LockedExternalTask>> TryFetchAndLockAsync(FetchAndLockRequest request, CancellationToken cancellationToken)
     {
-        var result = new List<LockedExternalTask>();
         var now = clock.GetUtcNow();
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        foreach (var topic in request.Topics)
+        var topics = request.Topics.Where(t => !handlers.Has(t.TopicName)).ToList(); // built-in handlers' topics are never offered
+        if (topics.Count == 0 || request.MaxTasks <= 0)
         {
-            var remaining = request.MaxTasks - result.Count;
-            if (remaining <= 0)
-            {
-                break;
-            }
+            return [];
+        }
 
-            if (handlers.Has(topic.TopicName))
-            {
-                continue; // a built-in handler works this topic; it is not offered to external workers
-            }
-
-            var filters = "";
-            await using var command = new NpgsqlCommand { Connection = connection };
+        // One statement over all topics, so that usePriority orders across topics (Camunda: highest priority first, whatever
+        // the topic); each topic's filters form one OR branch, and its lock duration applies to the rows its branch matched.
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var branches = new List<string>();
+        var expiry = new List<string>();
+        for (var n = 0; n < topics.Count; n++)
+        {
+            var topic = topics[n];
+            var branch = $"j.topic = @topic{n}";
+            command.Parameters.AddWithValue($"topic{n}", topic.TopicName);
             if (topic.BusinessKey is not null)
             {
-                filters += " AND i.business_key = @businessKey";
-                command.Parameters.AddWithValue("businessKey", topic.BusinessKey);
+                branch += $" AND i.business_key = @businessKey{n}";
+                command.Parameters.AddWithValue($"businessKey{n}", topic.BusinessKey);
             }
 
             if (topic.ProcessDefinitionKeys is { Count: > 0 } keys)
             {
-                filters += " AND i.definition_key = ANY(@keys)";
-                command.Parameters.AddWithValue("keys", keys.ToArray());
+                branch += $" AND i.definition_key = ANY(@keys{n})";
+                command.Parameters.AddWithValue($"keys{n}", keys.ToArray());
             }
 
-            command.CommandText = $"""
-                WITH candidates AS (
-                    SELECT j.id FROM pf.service_jobs j JOIN pf.instances i ON i.id = j.instance_id
-                    WHERE j.status = 'pending' AND j.topic = @topic AND j.due_at <= @now
-                      AND (j.lock_expires_at IS NULL OR j.lock_expires_at <= @now){filters}
-                    ORDER BY j.due_at, j.id
-                    LIMIT @max
-                    FOR UPDATE OF j SKIP LOCKED)
-                UPDATE pf.service_jobs j SET lock_owner = @worker, lock_expires_at = @expires, updated_at = @now
-                FROM candidates c, pf.instances i
-                WHERE j.id = c.id AND i.id = j.instance_id
-                RETURNING {InfoColumns}
-                """;
-            command.Parameters.AddWithValue("topic", topic.TopicName);
-            command.Parameters.AddWithValue("now", now);
-            command.Parameters.AddWithValue("max", remaining);
-            command.Parameters.AddWithValue("worker", request.WorkerId);
-            command.Parameters.AddWithValue("expires", now + topic.LockDuration);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var batch = new List<LockedExternalTask>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var (info, input) = Read(reader);
-                batch.Add(new LockedExternalTask(info, Filter(input, topic.VariableNames)));
-            }
-
-            result.AddRange(batch.OrderBy(t => t.Task.DueAt).ThenBy(t => t.Task.Id, StringComparer.Ordinal));
+            branches.Add($"({branch})");
+            expiry.Add($"WHEN {branch} THEN @expires{n}");
+            command.Parameters.AddWithValue($"expires{n}", now + topic.LockDuration);
         }
 
-        return result;
+        var order = request.UsePriority ? "j.priority DESC, j.due_at, j.id" : "j.due_at, j.id";
+        command.CommandText = $"""
+            WITH candidates AS (
+                SELECT j.id FROM pf.service_jobs j JOIN pf.instances i ON i.id = j.instance_id
+                WHERE j.status = 'pending' AND j.due_at <= @now
+                  AND (j.lock_expires_at IS NULL OR j.lock_expires_at <= @now)
+                  AND ({string.Join(" OR ", branches)})
+                ORDER BY {order}
+                LIMIT @max
+                FOR UPDATE OF j SKIP LOCKED)
+            UPDATE pf.service_jobs j SET lock_owner = @worker, lock_expires_at = CASE {string.Join(" ", expiry)} END, updated_at = @now
+            FROM candidates c, pf.instances i
+            WHERE j.id = c.id AND i.id = j.instance_id
+            RETURNING {InfoColumns}
+            """;
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("max", request.MaxTasks);
+        command.Parameters.AddWithValue("worker", request.WorkerId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new List<LockedExternalTask>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (info, input) = Read(reader);
+            var topic = topics.First(t => t.TopicName == info.TopicName
+                && (t.BusinessKey is null || t.BusinessKey == info.BusinessKey)
+                && (t.ProcessDefinitionKeys is not { Count: > 0 } k || k.Contains(info.ProcessDefinitionKey, StringComparer.Ordinal)));
+            result.Add(new LockedExternalTask(info, Filter(input, topic.VariableNames)));
+        }
+
+        return request.UsePriority
+            ? [.. result.OrderByDescending(t => t.Task.Priority).ThenBy(t => t.Task.DueAt).ThenBy(t => t.Task.Id, StringComparer.Ordinal)]
+            : [.. result.OrderBy(t => t.Task.DueAt).ThenBy(t => t.Task.Id, StringComparer.Ordinal)];
     }
 
     public async Task<ExternalTaskInfo?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -161,6 +168,66 @@ internal sealed class ExternalTaskService(
             where += " AND j.status = 'incident'";
         }
 
+        if (query.WithRetriesLeft)
+        {
+            where += " AND j.status = 'pending'";
+        }
+
+        if (query.ActivityId is not null)
+        {
+            where += " AND j.activity_id = @activity";
+            parameters.Add(new("activity", query.ActivityId));
+        }
+
+        if (query.ProcessDefinitionKey is not null)
+        {
+            where += " AND EXISTS (SELECT 1 FROM pf.instances qi WHERE qi.id = j.instance_id AND qi.definition_key = @definitionKey)";
+            parameters.Add(new("definitionKey", query.ProcessDefinitionKey));
+        }
+
+        if (query.MinPriority is { } min)
+        {
+            where += " AND j.priority >= @minPriority";
+            parameters.Add(new("minPriority", min));
+        }
+
+        if (query.MaxPriority is { } max)
+        {
+            where += " AND j.priority <= @maxPriority";
+            parameters.Add(new("maxPriority", max));
+        }
+
+        if (query.LockExpiresBefore is { } before)
+        {
+            where += " AND j.lock_expires_at < @lockBefore";
+            parameters.Add(new("lockBefore", before));
+        }
+
+        if (query.LockExpiresAfter is { } after)
+        {
+            where += " AND j.lock_expires_at > @lockAfter";
+            parameters.Add(new("lockAfter", after));
+        }
+
+        var order = new List<string>();
+        foreach (var (key, descending) in query.Sorting)
+        {
+            var column = key switch
+            {
+                "id" => "j.id",
+                "lockExpirationTime" => "j.lock_expires_at",
+                "processInstanceId" => "j.instance_id",
+                "processDefinitionKey" => "i.definition_key",
+                "createTime" => "j.created_at",
+                "priority" => "j.priority",
+                _ => throw new ArgumentException($"Unknown sort key '{key}'.", nameof(query)),
+            };
+            order.Add($"{column} {(descending ? "DESC" : "ASC")} NULLS LAST");
+        }
+
+        order.Add("j.created_at");
+        order.Add("j.id");
+
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         long total;
         await using (var count = new NpgsqlCommand($"SELECT count(*) FROM pf.service_jobs j WHERE {where}", connection))
@@ -172,7 +239,7 @@ internal sealed class ExternalTaskService(
         var items = new List<ExternalTaskInfo>();
         if (query.Limit > 0)
         {
-            await using var select = new NpgsqlCommand($"SELECT {InfoColumns} FROM pf.service_jobs j JOIN pf.instances i ON i.id = j.instance_id WHERE {where} ORDER BY j.created_at, j.id OFFSET @offset LIMIT @limit", connection);
+            await using var select = new NpgsqlCommand($"SELECT {InfoColumns} FROM pf.service_jobs j JOIN pf.instances i ON i.id = j.instance_id WHERE {where} ORDER BY {string.Join(", ", order)} OFFSET @offset LIMIT @limit", connection);
             select.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             select.Parameters.AddWithValue("offset", query.Offset);
             select.Parameters.AddWithValue("limit", query.Limit);
@@ -282,6 +349,68 @@ internal sealed class ExternalTaskService(
         Pulse();
     }
 
+    public async Task SetRetriesAsync(string id, int retries, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(retries);
+        await processor.RunAsync(
+            async unit =>
+            {
+                await using var command = new NpgsqlCommand("SELECT instance_id, topic, status FROM pf.service_jobs WHERE id = @id AND status IN ('pending', 'incident') FOR UPDATE", unit.Connection, unit.Transaction);
+                command.Parameters.AddWithValue("id", id);
+                string instanceId, status;
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                {
+                    if (!await reader.ReadAsync(cancellationToken) || handlers.Has(reader.GetString(1)))
+                    {
+                        throw NotFound(id);
+                    }
+
+                    (instanceId, status) = (reader.GetString(0), reader.GetString(2));
+                }
+
+                if (status == "incident" && retries > 0)
+                {
+                    // Camunda: retries above 0 on a task without retries resolve its incident; the task is available again.
+                    await using var incident = new NpgsqlCommand("SELECT id FROM pf.incidents WHERE job_id = @id AND status = 'open' ORDER BY created_at LIMIT 1", unit.Connection, unit.Transaction);
+                    incident.Parameters.AddWithValue("id", id);
+                    var incidentId = await incident.ExecuteScalarAsync(cancellationToken) as string ?? throw NotFound(id);
+                    await processor.ExecuteAsync(unit, instanceId, (_, _) => new RetryIncident(incidentId, retries), null, cancellationToken);
+                }
+                else if (status == "pending" && retries == 0)
+                {
+                    // Camunda: retries 0 raise an incident, as a failure with no retries left does.
+                    await processor.ExecuteAsync(unit, instanceId, (_, _) => new FailServiceTask(id, "The retries of the external task were set to 0.", null, Retryable: false), null, cancellationToken);
+                }
+                else if (status == "pending")
+                {
+                    await using var update = new NpgsqlCommand("UPDATE pf.service_jobs SET retries_left = @retries, attempts = greatest(attempts, 1), updated_at = @now WHERE id = @id", unit.Connection, unit.Transaction);
+                    update.Parameters.AddWithValue("retries", retries);
+                    update.Parameters.AddWithValue("now", clock.GetUtcNow());
+                    update.Parameters.AddWithValue("id", id);
+                    await update.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                return true;
+            },
+            retryOnConflict: true,
+            cancellationToken);
+        Pulse();
+    }
+
+    public async Task SetPriorityAsync(string id, long priority, CancellationToken cancellationToken = default)
+    {
+        _ = await GetAsync(id, cancellationToken) ?? throw NotFound(id);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var update = new NpgsqlCommand("UPDATE pf.service_jobs SET priority = @priority, updated_at = @now WHERE id = @id AND status IN ('pending', 'incident')", connection);
+        update.Parameters.AddWithValue("priority", priority);
+        update.Parameters.AddWithValue("now", clock.GetUtcNow());
+        update.Parameters.AddWithValue("id", id);
+        if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw NotFound(id);
+        }
+    }
+
     /// <summary>Row-locks the task in the unit's transaction and checks that <paramref name="workerId"/> holds it; returns its instance id.</summary>
     private async Task<string> LockOwnedAsync(UnitOfWork unit, string id, string workerId, string action, CancellationToken cancellationToken)
     {
@@ -335,7 +464,8 @@ internal sealed class ExternalTaskService(
             TaskSearchService.Str(reader, 11),
             TaskSearchService.Time(reader, 12),
             reader.GetFieldValue<DateTimeOffset>(13),
-            reader.GetFieldValue<DateTimeOffset>(14));
+            reader.GetFieldValue<DateTimeOffset>(14),
+            reader.GetInt64(16));
         var input = JsonNode.Parse(reader.GetString(15)) as JsonObject ?? [];
         return (info, input);
     }

@@ -46,7 +46,7 @@ internal sealed class TaskSearchService(RuntimeDatabase database) : ITaskSearchS
 
         if (query.VisibleTo is { } viewer)
         {
-            where.Add("(assignee = @viewer OR owner = @viewer OR @viewer = ANY(candidate_users) OR candidate_groups && @viewerGroups)");
+            where.Add(TaskVisibility.Sql("", "viewer", "viewerGroups"));
             parameters.Add(new NpgsqlParameter("viewer", viewer.UserId));
             parameters.Add(new NpgsqlParameter("viewerGroups", viewer.Groups.ToArray()));
         }

@@ -14,7 +14,7 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
         due_at, follow_up_at, priority, status, escalation_level, created_at, closed_at, closed_by
         """;
 
-    private const string InstanceColumns = """
+    internal const string InstanceColumns = """
         id, definition_key, definition_version, business_key, status, started_by, started_at, ended_at, current_activities, parent_instance_id, version
         """;
 
@@ -41,8 +41,9 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
         {
             InboxScope.Mine => " AND t.assignee = @user",
             InboxScope.MyGroups => " AND t.candidate_groups && @groups",
-            InboxScope.Claimable => " AND t.assignee IS NULL AND (@user = ANY(t.candidate_users) OR t.candidate_groups && @groups)",
-            InboxScope.All => " AND (t.assignee = @user OR (t.assignee IS NULL AND (@user = ANY(t.candidate_users) OR t.candidate_groups && @groups)))",
+            // Claimable and All narrow the shared visibility rule (TaskVisibility); Mine and MyGroups imply it.
+            InboxScope.Claimable => $" AND t.assignee IS NULL AND {TaskVisibility.Sql("t.", "user", "groups")}",
+            InboxScope.All => $" AND (t.assignee = @user OR t.assignee IS NULL) AND {TaskVisibility.Sql("t.", "user", "groups")}",
             _ => "",
         });
         if (query.ProcessKey is not null)
@@ -451,7 +452,7 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
         return list;
     }
 
-    private static InstanceSummary ReadInstance(NpgsqlDataReader reader) => new(
+    internal static InstanceSummary ReadInstance(NpgsqlDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetInt32(2),

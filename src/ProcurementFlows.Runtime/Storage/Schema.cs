@@ -228,5 +228,22 @@ internal static class Schema
             END
             $$;
             """),
+        (5, "external-task priority; Camunda value types of variables", """
+            -- camunda:taskPriority evaluated at dispatch; fetchAndLock with usePriority takes the highest first.
+            ALTER TABLE pf.service_jobs ADD COLUMN priority bigint NOT NULL DEFAULT 0;
+
+            -- The Camunda value type a client gave a variable (Long, Short, Date, Json, Object...), next to the JSON value
+            -- it was stored as. It applies only while the variable still holds exactly that value (value_json); a value
+            -- changed since (by a script, a mapping, our own API) has its type inferred again.
+            CREATE TABLE pf.variable_value_types (
+                instance_id     text NOT NULL,
+                name            text NOT NULL,
+                type            text NOT NULL,
+                value_info      jsonb,
+                value_json      text NOT NULL,
+                updated_at      timestamptz NOT NULL,
+                PRIMARY KEY (instance_id, name)
+            );
+            """),
     ];
 }

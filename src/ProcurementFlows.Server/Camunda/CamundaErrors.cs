@@ -13,6 +13,8 @@ internal static class CamundaErrors
         DeploymentRejectedException rejected => (StatusCodes.Status400BadRequest, Parse(rejected)),
         NotFoundException notFound => (StatusCodes.Status404NotFound, new CamundaErrorDto(notFound.Code.StartsWith("external-task", StringComparison.Ordinal) ? "RestException" : "InvalidRequestException", notFound.Message)),
         ExternalTaskLockException locked => (StatusCodes.Status400BadRequest, new CamundaErrorDto("RestException", locked.Message)),
+        // Camunda wraps the engine's exception in a RestException, whose message is the cause's class and message.
+        MessageCorrelationMismatchException mismatch => (StatusCodes.Status400BadRequest, new CamundaErrorDto("RestException", "org.camunda.bpm.engine.MismatchingMessageCorrelationException: " + mismatch.Message)),
         MessageNotCorrelatedException message => (StatusCodes.Status400BadRequest, new CamundaErrorDto("RestException", $"Cannot correlate message '{message.MessageName}': {message.Message}")),
         ConcurrencyConflictException conflict => (StatusCodes.Status500InternalServerError, new CamundaErrorDto("OptimisticLockingException", conflict.Message)),
         CommandRejectedException rejected when rejected.Code is "task.not-authorized" or "task.segregation-of-duties" =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using ProcurementFlows.Runtime;
 
 namespace ProcurementFlows.Server.Camunda;
 
@@ -92,21 +93,46 @@ public sealed record VariableValueDto(JsonElement? Value, string? Type, Dictiona
 /// <summary>Converts between Camunda's typed variables and the engine's JSON variables.</summary>
 internal static class TypedVariables
 {
+    /// <summary>Camunda's type names, by their upper-case form (Camunda accepts any case on the way in).</summary>
+    private static readonly Dictionary<string, string> TypeNames = new[] { "String", "Boolean", "Integer", "Short", "Long", "Double", "Date", "Json", "Object" }
+        .ToDictionary(t => t.ToUpperInvariant(), StringComparer.Ordinal);
+
     /// <summary>Typed variables to JSON values; a bad value or unsupported type is a 400 naming the variable.</summary>
-    public static Dictionary<string, JsonNode?> FromDto(IReadOnlyDictionary<string, VariableValueDto?>? variables)
+    public static Dictionary<string, JsonNode?> FromDto(IReadOnlyDictionary<string, VariableValueDto?>? variables) => Read(variables).Values;
+
+    /// <summary>
+    /// Typed variables to JSON values plus the value types to keep next to them (so that a <c>Long</c> reads back as
+    /// <c>Long</c>); an untyped or null value forgets an older type. A bad value or unsupported type is a 400 naming the variable.
+    /// </summary>
+    public static TypedInput Read(IReadOnlyDictionary<string, VariableValueDto?>? variables)
     {
-        var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        if (variables is null)
+        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var types = new Dictionary<string, VariableValueType?>(StringComparer.Ordinal);
+        foreach (var (name, dto) in variables ?? new Dictionary<string, VariableValueDto?>())
         {
-            return result;
+            var value = dto is null ? null : Convert(name, dto);
+            values[name] = value;
+            types[name] = value is not null && dto?.Type?.Trim().ToUpperInvariant() is { } upper && TypeNames.TryGetValue(upper, out var type)
+                ? new VariableValueType(type, value.DeepClone(), type == "Object" ? ObjectInfo(dto) : null)
+                : null;
         }
 
-        foreach (var (name, dto) in variables)
+        return new TypedInput(values, types);
+    }
+
+    private static JsonObject ObjectInfo(VariableValueDto dto)
+    {
+        var info = new JsonObject();
+        foreach (var key in new[] { "objectTypeName", "serializationDataFormat" })
         {
-            result[name] = dto is null ? null : Convert(name, dto);
+            if (dto.ValueInfo?.GetValueOrDefault(key) is { ValueKind: JsonValueKind.String } v)
+            {
+                info[key] = v.GetString();
+            }
         }
 
-        return result;
+        info["serializationDataFormat"] ??= "application/json";
+        return info;
     }
 
     private static JsonNode? Convert(string name, VariableValueDto dto)
@@ -226,17 +252,18 @@ internal static class TypedVariables
     private static string Shorten(string text) => text.Length > 100 ? text[..100] + "…" : text;
 
     /// <summary>
-    /// JSON values back to typed variables. The type is inferred: text in the exact form a Date is stored in
+    /// JSON values back to typed variables. A variable whose recorded type (<paramref name="types"/>) still describes its
+    /// value comes back with that type; otherwise the type is inferred: text in the exact form a Date is stored in
     /// (<c>yyyy-MM-ddTHH:mm:ss.fffZ</c>) comes back as a Date in Camunda's format, objects and arrays as Json.
     /// </summary>
-    public static Dictionary<string, VariableValueDto> ToDto(IReadOnlyDictionary<string, JsonNode?> variables, IReadOnlyCollection<string>? only = null)
+    public static Dictionary<string, VariableValueDto> ToDto(IReadOnlyDictionary<string, JsonNode?> variables, IReadOnlyDictionary<string, VariableValueType>? types, IReadOnlyCollection<string>? only = null)
     {
         var result = new Dictionary<string, VariableValueDto>(StringComparer.Ordinal);
         foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
             if (only is null || only.Contains(name))
             {
-                result[name] = ToDto(value);
+                result[name] = types?.GetValueOrDefault(name) is { } type && type.Describes(value) ? ToDto(value, type) : ToDto(value);
             }
         }
 
@@ -248,6 +275,40 @@ internal static class TypedVariables
             ? date
             : null;
 
+    private static JsonElement CamundaDate(DateTime date) =>
+        JsonSerializer.SerializeToElement(date.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture));
+
+    /// <summary>A value with its recorded type (the caller checked that the type still describes the value).</summary>
+    private static VariableValueDto ToDto(JsonNode? value, VariableValueType type)
+    {
+        var info = new Dictionary<string, JsonElement>();
+        if (value is null)
+        {
+            return new VariableValueDto(null, "Null", info);
+        }
+
+        var element = JsonSerializer.SerializeToElement(value);
+        switch (type.Type)
+        {
+            case "Date" when element.ValueKind == JsonValueKind.String && CamundaJson.TryParseDate(element.GetString(), out var date):
+                return new VariableValueDto(CamundaDate(date.UtcDateTime), "Date", info);
+            case "Json":
+                return new VariableValueDto(JsonSerializer.SerializeToElement(value.ToJsonString()), "Json", info);
+            case "Object":
+                foreach (var (key, v) in type.ValueInfo ?? [])
+                {
+                    info[key] = JsonSerializer.SerializeToElement(v);
+                }
+
+                return new VariableValueDto(JsonSerializer.SerializeToElement(value.ToJsonString()), "Object", info);
+            case "Date":
+                return ToDto(value);
+            default:
+                return new VariableValueDto(element, type.Type, info);
+        }
+    }
+
+    /// <summary>A value with its type inferred from the JSON.</summary>
     public static VariableValueDto ToDto(JsonNode? value)
     {
         var empty = new Dictionary<string, JsonElement>();
@@ -259,8 +320,7 @@ internal static class TypedVariables
         var element = JsonSerializer.SerializeToElement(value);
         return element.ValueKind switch
         {
-            JsonValueKind.String when StoredDate(element.GetString()!) is { } date =>
-                new VariableValueDto(JsonSerializer.SerializeToElement(date.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture)), "Date", empty),
+            JsonValueKind.String when StoredDate(element.GetString()!) is { } date => new VariableValueDto(CamundaDate(date), "Date", empty),
             JsonValueKind.String => new VariableValueDto(element, "String", empty),
             JsonValueKind.True or JsonValueKind.False => new VariableValueDto(element, "Boolean", empty),
             JsonValueKind.Number when element.TryGetInt32(out _) => new VariableValueDto(element, "Integer", empty),
@@ -270,3 +330,6 @@ internal static class TypedVariables
         };
     }
 }
+
+/// <summary>Typed variables read from a request: the JSON values, and the value types to record next to them (null = forget).</summary>
+internal sealed record TypedInput(Dictionary<string, JsonNode?> Values, Dictionary<string, VariableValueType?> Types);

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using ProcurementFlows.Runtime;
+using ProcurementFlows.Server.Api.Definitions;
 using ProcurementFlows.Server.Identity;
 using static ProcurementFlows.Server.Camunda.EngineRestSupport;
 
@@ -67,17 +68,41 @@ internal static class DefinitionEndpoints
             .WithSummary("The BPMN XML of one version.")
             .Produces<ProcessDefinitionXmlDto>()
             .WithErrors(StatusCodes.Status404NotFound);
-        group.MapPost("/process-definition/key/{key}/start", (string key, HttpContext context, IDeploymentService deployments, IProcessCommands commands, IProcessQueries queries, CancellationToken ct) =>
-                StartAsync(key, null, context, deployments, commands, queries, ct))
+        group.MapGet("/process-definition/key/{key}/startForm", async (string key, IDeploymentService deployments, CancellationToken ct) =>
+                Json(new FormDto((await StartFormAsync(key, null, deployments, ct)).FormKey, null)))
+            .WithName("EngineRestGetStartFormByKey")
+            .WithSummary("The start form key of the latest version (camunda:formKey or camunda:formRef of its none start event).")
+            .Produces<FormDto>()
+            .WithErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/process-definition/{id}/startForm", async (string id, IDeploymentService deployments, CancellationToken ct) =>
+                Json(new FormDto((await StartFormAsync(null, id, deployments, ct)).FormKey, null)))
+            .WithName("EngineRestGetStartForm")
+            .WithSummary("The start form key of one version.")
+            .Produces<FormDto>()
+            .WithErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/process-definition/key/{key}/deployed-start-form", async (string key, IDeploymentService deployments, CancellationToken ct) =>
+                await DeployedFormAsync((await StartFormAsync(key, null, deployments, ct)).FormKey, $"process definition {key}", deployments, ct))
+            .WithName("EngineRestGetDeployedStartFormByKey")
+            .WithSummary("The start form deployed with the latest version (a Camunda Forms schema).")
+            .Produces<object>()
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapGet("/process-definition/{id}/deployed-start-form", async (string id, IDeploymentService deployments, CancellationToken ct) =>
+                await DeployedFormAsync((await StartFormAsync(null, id, deployments, ct)).FormKey, $"process definition {id}", deployments, ct))
+            .WithName("EngineRestGetDeployedStartForm")
+            .WithSummary("The start form deployed with one version (a Camunda Forms schema).")
+            .Produces<object>()
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapPost("/process-definition/key/{key}/start", (string key, HttpContext context, IDeploymentService deployments, IProcessCommands commands, IProcessQueries queries, VariableTypes types, CancellationToken ct) =>
+                StartAsync(key, null, context, deployments, commands, queries, types, ct))
             .WithName("EngineRestStartProcessInstanceByKey")
             .WithSummary("Start the latest version with typed variables and a business key.")
             .Accepts<StartProcessInstanceDto>("application/json")
             .Produces<ProcessInstanceDto>()
             .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError);
-        group.MapPost("/process-definition/{id}/start", (string id, HttpContext context, IDeploymentService deployments, IProcessCommands commands, IProcessQueries queries, CancellationToken ct) =>
+        group.MapPost("/process-definition/{id}/start", (string id, HttpContext context, IDeploymentService deployments, IProcessCommands commands, IProcessQueries queries, VariableTypes types, CancellationToken ct) =>
             {
                 var (key, version) = ParseDefinitionId(id);
-                return StartAsync(key, version, context, deployments, commands, queries, ct);
+                return StartAsync(key, version, context, deployments, commands, queries, types, ct);
             })
             .WithName("EngineRestStartProcessInstance")
             .WithSummary("Start a given version (id key:version:deploymentId) with typed variables and a business key.")
@@ -254,7 +279,40 @@ internal static class DefinitionEndpoints
         return xml ? Json(new ProcessDefinitionXmlDto(id, definition.BpmnXml)) : Json(ToDto(definition));
     }
 
-    private static async Task<IResult> StartAsync(string key, int? version, HttpContext context, IDeploymentService deployments, IProcessCommands commands, IProcessQueries queries, CancellationToken cancellationToken)
+    /// <summary>The start form key of the latest version of <paramref name="key"/>, or of the version <paramref name="id"/>.</summary>
+    private static async Task<(DefinitionDetail Definition, string? FormKey)> StartFormAsync(string? key, string? id, IDeploymentService deployments, CancellationToken cancellationToken)
+    {
+        DefinitionDetail? definition;
+        if (id is not null)
+        {
+            var (k, version) = ParseDefinitionId(id);
+            definition = await deployments.GetDefinitionAsync(k, version, cancellationToken);
+            definition = definition is not null && ToDto(definition).Id == id ? definition : throw EngineRestException.NotFound($"No matching definition with id {id}");
+        }
+        else
+        {
+            definition = await deployments.GetDefinitionAsync(key!, null, cancellationToken)
+                ?? throw EngineRestException.NotFound($"No matching process definition with key: {key} and no tenant-id");
+        }
+
+        var process = await deployments.GetProcessAsync(definition.Key, definition.Version, cancellationToken);
+        return (definition, process.StartFormKey);
+    }
+
+    /// <summary>The deployed form a form key refers to, as stored (Camunda's <c>deployed-form</c> endpoints).</summary>
+    internal static async Task<IResult> DeployedFormAsync(string? formKey, string owner, IDeploymentService deployments, CancellationToken cancellationToken)
+    {
+        if (formKey is null)
+        {
+            throw EngineRestException.InvalidRequest($"The form key of {owner} is not set: it has no deployed form.");
+        }
+
+        var form = await FormLookup.FindAsync(deployments, formKey, cancellationToken)
+            ?? throw EngineRestException.NotFound($"No deployed form matches the form key '{formKey}' of {owner}.");
+        return Results.Text(form.Content, CamundaJson.ContentType);
+    }
+
+    private static async Task<IResult> StartAsync(string key, int? version, HttpContext context, IDeploymentService deployments, IProcessCommands commands, IProcessQueries queries, VariableTypes types, CancellationToken cancellationToken)
     {
         var user = context.GetCurrentUser();
         var definition = await deployments.GetDefinitionAsync(key, version, cancellationToken)
@@ -265,12 +323,15 @@ internal static class DefinitionEndpoints
             throw EngineRestException.InvalidRequest("startInstructions, skipIoMappings and caseInstanceId are not supported: instances start at their start event with their mappings.");
         }
 
-        var variables = TypedVariables.FromDto(body.Variables);
-        var outcome = await commands.StartAsync(new StartInstanceRequest(key, definition.Version, body.BusinessKey, variables, user.UserName), cancellationToken);
+        var input = TypedVariables.Read(body.Variables);
+        var outcome = await commands.StartAsync(new StartInstanceRequest(key, definition.Version, body.BusinessKey, input.Values, user.UserName), cancellationToken);
+
+        // The instance id exists only now: a crash between the start and this write loses the types (they are inferred then), not the variables.
+        await types.RecordAsync(outcome.InstanceId, input, cancellationToken);
         Dictionary<string, VariableValueDto>? returned = null;
         if (body.WithVariablesInReturn && await queries.GetInstanceAsync(outcome.InstanceId, cancellationToken) is { } detail)
         {
-            returned = TypedVariables.ToDto(detail.Variables);
+            returned = await types.ToDtoAsync(outcome.InstanceId, detail.Variables, null, cancellationToken);
         }
 
         return Json(new ProcessInstanceDto(

@@ -152,7 +152,7 @@ public sealed record CorrelationMessageDto(
     bool VariablesInResultEnabled);
 
 /// <summary>One correlation result (when <c>resultEnabled</c>).</summary>
-public sealed record MessageCorrelationResultDto(string ResultType, ProcessInstanceDto? ProcessInstance, ExecutionDto? Execution);
+public sealed record MessageCorrelationResultDto(string ResultType, ProcessInstanceDto? ProcessInstance, ExecutionDto? Execution, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, VariableValueDto>? Variables = null);
 
 /// <summary>An execution (here: the instance's root execution).</summary>
 public sealed record ExecutionDto(string Id, string ProcessInstanceId, bool Ended, string? TenantId);
@@ -221,6 +221,18 @@ public sealed record ExternalTaskDto(
     string? TenantId,
     long Priority,
     string? BusinessKey);
+
+/// <summary>Body of <c>POST /process-instance/{id}/variables</c>.</summary>
+public sealed record PatchVariablesDto(Dictionary<string, VariableValueDto?>? Modifications, List<string>? Deletions);
+
+/// <summary>A form reference (<c>GET /task/{id}/form</c>, <c>GET /process-definition/{id}/startForm</c>).</summary>
+public sealed record FormDto(string? Key, string? ContextPath);
+
+/// <summary>Body of <c>PUT /external-task/{id}/retries</c>.</summary>
+public sealed record RetriesDto(int? Retries);
+
+/// <summary>Body of <c>PUT /external-task/{id}/priority</c>.</summary>
+public sealed record PriorityDto(long? Priority);
 
 /// <summary>Body of <c>POST /external-task/{id}/complete</c>.</summary>
 public sealed record CompleteExternalTaskDto(string? WorkerId, Dictionary<string, VariableValueDto?>? Variables, Dictionary<string, VariableValueDto?>? LocalVariables);

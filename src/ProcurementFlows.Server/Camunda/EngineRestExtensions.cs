@@ -26,6 +26,7 @@ public static class EngineRestExtensions
         services.AddOptions<EngineRestOptions>().Bind(builder.Configuration.GetSection(EngineRestOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BasicCredentialCache>();
         services.AddScoped<EngineRestSupport.DefinitionIds>();
+        services.AddScoped<VariableTypes>();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(Identity.IdentityServiceCollectionExtensions.Scheme, BasicAuthenticationHandler.SchemeName)

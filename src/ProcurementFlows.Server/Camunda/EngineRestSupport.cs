@@ -66,6 +66,19 @@ internal static class EngineRestSupport
             : throw EngineRestException.InvalidRequest($"Cannot set query parameter '{name}' to value '{text}': it is not an integer.");
     }
 
+    public static long? Long(HttpRequest request, string name)
+    {
+        var text = request.Query[name].ToString();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw EngineRestException.InvalidRequest($"Cannot set query parameter '{name}' to value '{text}': it is not an integer.");
+    }
+
     public static bool? Bool(HttpRequest request, string name)
     {
         var text = request.Query[name].ToString();

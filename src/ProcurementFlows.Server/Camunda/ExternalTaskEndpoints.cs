@@ -17,7 +17,9 @@ internal static class ExternalTaskEndpoints
             .WithErrors(StatusCodes.Status400BadRequest);
         group.MapGet("/external-task", Query)
             .WithName("EngineRestGetExternalTasks")
-            .WithSummary("Open external tasks; filter by externalTaskId, topicName, workerId, processInstanceId, locked, notLocked, noRetriesLeft; paging.")
+            .WithSummary("Open external tasks; filter by externalTaskId, topicName, workerId, processInstanceId, activityId, processDefinitionKey, locked, notLocked, "
+                + "withRetriesLeft, noRetriesLeft, priorityHigherThanOrEquals, priorityLowerThanOrEquals, lockExpirationBefore/After; sortBy (id, lockExpirationTime, "
+                + "processInstanceId, processDefinitionKey, createTime, priority) and sortOrder; paging.")
             .Produces<List<ExternalTaskDto>>()
             .WithErrors(StatusCodes.Status400BadRequest);
         group.MapGet("/external-task/count", Count)
@@ -54,6 +56,18 @@ internal static class ExternalTaskEndpoints
             .Accepts<ExtendLockDto>("application/json")
             .Produces(StatusCodes.Status204NoContent)
             .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapPut("/external-task/{id}/retries", SetRetries)
+            .WithName("EngineRestSetExternalTaskRetries")
+            .WithSummary("Set the retries: above 0 on a task without retries resolves its incident (the task is available again); 0 raises a failedJob incident.")
+            .Accepts<RetriesDto>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapPut("/external-task/{id}/priority", SetPriority)
+            .WithName("EngineRestSetExternalTaskPriority")
+            .WithSummary("Set the priority (fetchAndLock with usePriority takes the highest first).")
+            .Accepts<PriorityDto>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         group.MapPost("/external-task/{id}/unlock", Unlock)
             .WithName("EngineRestUnlockExternalTask")
             .WithSummary("Release the lock: the task is available again.")
@@ -61,7 +75,7 @@ internal static class ExternalTaskEndpoints
             .WithErrors(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> FetchAndLock(HttpContext context, IExternalTaskService tasks, IOptions<EngineRestOptions> options, DefinitionIds ids, CancellationToken cancellationToken)
+    private static async Task<IResult> FetchAndLock(HttpContext context, IExternalTaskService tasks, IOptions<EngineRestOptions> options, DefinitionIds ids, VariableTypes types, CancellationToken cancellationToken)
     {
         RequireWorker(context);
         var body = await CamundaJson.ReadBodyAsync<FetchExternalTasksDto?>(context.Request, null, cancellationToken)
@@ -125,23 +139,57 @@ internal static class ExternalTaskEndpoints
             list.Add(new LockedExternalTaskDto(
                 t.ActivityId, t.Id, t.ErrorMessage, null, t.ProcessInstanceId, t.Id, t.LockExpiresAt, t.CreatedAt,
                 await ids.GetAsync(t.ProcessDefinitionKey, t.ProcessDefinitionVersion, cancellationToken), t.ProcessDefinitionKey, null, t.ProcessInstanceId,
-                t.Retries, false, t.WorkerId, t.TopicName, null, 0, t.BusinessKey, [], TypedVariables.ToDto(item.Variables)));
+                t.Retries, false, t.WorkerId, t.TopicName, null, t.Priority, t.BusinessKey, [],
+                await types.ToDtoAsync(t.ProcessInstanceId, item.Variables, null, cancellationToken)));
         }
 
         return Json(list);
     }
 
+    private static readonly HashSet<string> SortKeys = new(StringComparer.Ordinal) { "id", "lockExpirationTime", "processInstanceId", "processDefinitionKey", "createTime", "priority" };
+
     private static ExternalTaskQuery ReadQuery(HttpRequest request)
     {
         var (offset, limit) = Paging(request);
         var locked = Bool(request, "locked") == true ? true : Bool(request, "notLocked") == true ? false : (bool?)null;
+        var sorting = new List<(string, bool)>();
+        var sortBy = Text(request, "sortBy");
+        var sortOrder = Text(request, "sortOrder");
+        if ((sortBy is null) != (sortOrder is null))
+        {
+            throw EngineRestException.InvalidRequest("Only a single sorting parameter specified. sortBy and sortOrder required");
+        }
+
+        if (sortBy is not null)
+        {
+            if (!SortKeys.Contains(sortBy))
+            {
+                throw EngineRestException.InvalidRequest($"Cannot set query parameter 'sortBy' to value '{sortBy}'");
+            }
+
+            if (sortOrder is not ("asc" or "desc"))
+            {
+                throw EngineRestException.InvalidRequest($"Cannot set query parameter 'sortOrder' to value '{sortOrder}'");
+            }
+
+            sorting.Add((sortBy, sortOrder == "desc"));
+        }
+
         return new ExternalTaskQuery
         {
             TopicName = Text(request, "topicName"),
             WorkerId = Text(request, "workerId"),
             ProcessInstanceId = Text(request, "processInstanceId"),
+            ActivityId = Text(request, "activityId"),
+            ProcessDefinitionKey = Text(request, "processDefinitionKey"),
             Locked = locked,
             NoRetriesLeft = Bool(request, "noRetriesLeft") ?? false,
+            WithRetriesLeft = Bool(request, "withRetriesLeft") ?? false,
+            MinPriority = Long(request, "priorityHigherThanOrEquals"),
+            MaxPriority = Long(request, "priorityLowerThanOrEquals"),
+            LockExpiresBefore = Date(request, "lockExpirationBefore"),
+            LockExpiresAfter = Date(request, "lockExpirationAfter"),
+            Sorting = sorting,
             Offset = offset,
             Limit = limit,
         };
@@ -187,22 +235,25 @@ internal static class ExternalTaskEndpoints
     private static async Task<ExternalTaskDto> ToDto(ExternalTaskInfo t, DefinitionIds ids, CancellationToken cancellationToken) => new(
         t.ActivityId, t.Id, t.ErrorMessage, t.ProcessInstanceId, t.Id, t.LockExpiresAt, t.CreatedAt,
         await ids.GetAsync(t.ProcessDefinitionKey, t.ProcessDefinitionVersion, cancellationToken), t.ProcessDefinitionKey, null, t.ProcessInstanceId,
-        t.Retries, false, t.WorkerId, t.TopicName, null, 0, t.BusinessKey);
+        t.Retries, false, t.WorkerId, t.TopicName, null, t.Priority, t.BusinessKey);
 
     private static string Worker(string? workerId) =>
         string.IsNullOrWhiteSpace(workerId) ? throw EngineRestException.InvalidRequest("workerId is required.") : workerId;
 
-    private static async Task<IResult> Complete(string id, HttpContext context, IExternalTaskService tasks, CancellationToken cancellationToken)
+    private static async Task<IResult> Complete(string id, HttpContext context, IExternalTaskService tasks, VariableTypes types, CancellationToken cancellationToken)
     {
         RequireWorker(context);
         var body = await CamundaJson.ReadBodyAsync(context.Request, new CompleteExternalTaskDto(null, null, null), cancellationToken);
-        var variables = TypedVariables.FromDto(body.Variables);
-        foreach (var (name, value) in TypedVariables.FromDto(body.LocalVariables))
+        var input = TypedVariables.Read(body.Variables);
+        var local = TypedVariables.Read(body.LocalVariables);
+        foreach (var (name, value) in local.Values)
         {
-            variables[name] = value;
+            input.Values[name] = value;
+            input.Types[name] = local.Types[name];
         }
 
-        await tasks.CompleteAsync(id, Worker(body.WorkerId), variables, cancellationToken);
+        var outcome = await tasks.CompleteAsync(id, Worker(body.WorkerId), input.Values, cancellationToken);
+        await types.RecordAsync(outcome.InstanceId, input, cancellationToken);
         return Results.NoContent();
     }
 
@@ -231,7 +282,7 @@ internal static class ExternalTaskEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> BpmnError(string id, HttpContext context, IExternalTaskService tasks, CancellationToken cancellationToken)
+    private static async Task<IResult> BpmnError(string id, HttpContext context, IExternalTaskService tasks, VariableTypes types, CancellationToken cancellationToken)
     {
         RequireWorker(context);
         var body = await CamundaJson.ReadBodyAsync(context.Request, new ExternalTaskBpmnErrorDto(null, null, null, null), cancellationToken);
@@ -240,8 +291,9 @@ internal static class ExternalTaskEndpoints
             throw EngineRestException.InvalidRequest("errorCode is required.");
         }
 
-        var variables = TypedVariables.FromDto(body.Variables);
-        await tasks.ThrowBpmnErrorAsync(id, Worker(body.WorkerId), body.ErrorCode, body.ErrorMessage, variables, cancellationToken);
+        var input = TypedVariables.Read(body.Variables);
+        var outcome = await tasks.ThrowBpmnErrorAsync(id, Worker(body.WorkerId), body.ErrorCode, body.ErrorMessage, input.Values, cancellationToken);
+        await types.RecordAsync(outcome.InstanceId, input, cancellationToken);
         return Results.NoContent();
     }
 
@@ -255,6 +307,32 @@ internal static class ExternalTaskEndpoints
         }
 
         await tasks.ExtendLockAsync(id, Worker(body.WorkerId), TimeSpan.FromMilliseconds(body.NewDuration.Value), cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> SetRetries(string id, HttpContext context, IExternalTaskService tasks, CancellationToken cancellationToken)
+    {
+        RequireWorker(context);
+        var body = await CamundaJson.ReadBodyAsync(context.Request, new RetriesDto(null), cancellationToken);
+        if (body.Retries is not { } retries || retries < 0)
+        {
+            throw EngineRestException.InvalidRequest("The number of retries cannot be negative or null.");
+        }
+
+        await tasks.SetRetriesAsync(id, retries, cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> SetPriority(string id, HttpContext context, IExternalTaskService tasks, CancellationToken cancellationToken)
+    {
+        RequireWorker(context);
+        var body = await CamundaJson.ReadBodyAsync(context.Request, new PriorityDto(null), cancellationToken);
+        if (body.Priority is not { } priority)
+        {
+            throw EngineRestException.InvalidRequest("priority is required.");
+        }
+
+        await tasks.SetPriorityAsync(id, priority, cancellationToken);
         return Results.NoContent();
     }
 

@@ -6,12 +6,27 @@ namespace ProcurementFlows.Server.Camunda;
 /// <summary><c>/process-instance</c> and <c>/history/process-instance|activity-instance</c>.</summary>
 internal static class InstanceEndpoints
 {
+    private const string InstanceFilters = "processInstanceIds (comma-separated), businessKey, businessKeyLike, processDefinitionId, processDefinitionKey, processDefinitionKeyIn, "
+        + "superProcessInstance, withIncident, active, suspended; sortBy instanceId, definitionKey, definitionId, businessKey with sortOrder";
+
+    private const string HistoricInstanceFilters = "processInstanceId, processInstanceIds, processDefinitionId, processDefinitionKey, processDefinitionKeyIn, processInstanceBusinessKey, "
+        + "processInstanceBusinessKeyLike, finished, unfinished, withIncidents, startedBy, superProcessInstanceId, startedBefore/After, finishedBefore/After, "
+        + "state (ACTIVE, COMPLETED, EXTERNALLY_TERMINATED, INTERNALLY_TERMINATED); sortBy instanceId, definitionId, definitionKey, definitionVersion, businessKey, startTime, endTime, duration with sortOrder";
+
+    private const string ActivityFilters = "processInstanceId, processDefinitionId, processDefinitionKey, activityId, activityInstanceId, activityType, finished, unfinished, canceled, "
+        + "startedBefore/After, finishedBefore/After; sortBy activityInstanceId, instanceId, executionId, activityId, activityType, startTime, endTime, duration, definitionId, occurrence with sortOrder";
+
     public static void MapProcessInstanceEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/process-instance", List)
             .WithName("EngineRestGetProcessInstances")
-            .WithSummary("Running instances; filter by processDefinitionKey, businessKey; paging by firstResult/maxResults (at most 500).")
+            .WithSummary("Running instances; filters " + InstanceFilters + "; paging by firstResult/maxResults.")
             .Produces<List<ProcessInstanceDto>>()
+            .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapGet("/process-instance/count", Count)
+            .WithName("EngineRestGetProcessInstancesCount")
+            .WithSummary("Number of running instances matching the same filters.")
+            .Produces<CountDto>()
             .WithErrors(StatusCodes.Status400BadRequest);
         group.MapGet("/process-instance/{id}", Get)
             .WithName("EngineRestGetProcessInstance")
@@ -20,9 +35,26 @@ internal static class InstanceEndpoints
             .WithErrors(StatusCodes.Status404NotFound);
         group.MapGet("/process-instance/{id}/variables", Variables)
             .WithName("EngineRestGetProcessInstanceVariables")
-            .WithSummary("The instance's variables, typed (types are inferred: objects and arrays come back as Json, dates as String).")
+            .WithSummary("The instance's variables, typed: with the type they were set with through engine-rest, else inferred from the JSON value.")
             .Produces<Dictionary<string, VariableValueDto>>()
             .WithErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/process-instance/{id}/variables/{varName}", Variable)
+            .WithName("EngineRestGetProcessInstanceVariable")
+            .WithSummary("One variable of a running instance, typed.")
+            .Produces<VariableValueDto>()
+            .WithErrors(StatusCodes.Status404NotFound);
+        group.MapPut("/process-instance/{id}/variables/{varName}", PutVariable)
+            .WithName("EngineRestPutProcessInstanceVariable")
+            .WithSummary("Set one variable of a running instance (typed value; the type is kept). Role supervisor, as PUT /api/instances/{id}/variables/{name}.")
+            .Accepts<VariableValueDto>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        group.MapPost("/process-instance/{id}/variables", ModifyVariables)
+            .WithName("EngineRestModifyProcessInstanceVariables")
+            .WithSummary("Set several variables of a running instance (modifications; deletions are refused: variables are never removed here). Role supervisor.")
+            .Accepts<PatchVariablesDto>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         group.MapDelete("/process-instance/{id}", Delete)
             .WithName("EngineRestDeleteProcessInstance")
             .WithSummary("Cancel a running instance (and its call-activity children). Role supervisor.")
@@ -34,8 +66,13 @@ internal static class InstanceEndpoints
     {
         group.MapGet("/history/process-instance", HistoricInstances)
             .WithName("EngineRestGetHistoricProcessInstances")
-            .WithSummary("Instances, running and ended; filter by processInstanceId, processDefinitionKey, processInstanceBusinessKey, finished, unfinished; paging (at most 500).")
+            .WithSummary("Instances, running and ended; filters " + HistoricInstanceFilters + "; paging.")
             .Produces<List<HistoricProcessInstanceDto>>()
+            .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapGet("/history/process-instance/count", HistoricInstancesCount)
+            .WithName("EngineRestGetHistoricProcessInstancesCount")
+            .WithSummary("Number of historic instances matching the same filters.")
+            .Produces<CountDto>()
             .WithErrors(StatusCodes.Status400BadRequest);
         group.MapGet("/history/process-instance/{id}", HistoricInstance)
             .WithName("EngineRestGetHistoricProcessInstance")
@@ -44,30 +81,101 @@ internal static class InstanceEndpoints
             .WithErrors(StatusCodes.Status404NotFound);
         group.MapGet("/history/activity-instance", Activities)
             .WithName("EngineRestGetHistoricActivityInstances")
-            .WithSummary("The activities an instance went through, in order (processInstanceId is required here); filter by activityId, activityType, finished, unfinished, canceled; paging.")
+            .WithSummary("Activity instances of all instances (or one); filters " + ActivityFilters + "; paging.")
             .Produces<List<HistoricActivityInstanceDto>>()
+            .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapGet("/history/activity-instance/count", ActivitiesCount)
+            .WithName("EngineRestGetHistoricActivityInstancesCount")
+            .WithSummary("Number of historic activity instances matching the same filters.")
+            .Produces<CountDto>()
             .WithErrors(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> List(HttpRequest request, IProcessQueries queries, DefinitionIds ids, CancellationToken cancellationToken)
+    private static IReadOnlyList<(string, bool)> Sorting(HttpRequest request, IReadOnlySet<string> keys)
+    {
+        var sortBy = Text(request, "sortBy");
+        var sortOrder = Text(request, "sortOrder");
+        if (sortBy is null && sortOrder is null)
+        {
+            return [];
+        }
+
+        if (sortBy is null || sortOrder is null)
+        {
+            throw EngineRestException.InvalidRequest("Only a single sorting parameter specified. sortBy and sortOrder required");
+        }
+
+        if (!keys.Contains(sortBy))
+        {
+            throw EngineRestException.InvalidRequest($"Cannot set query parameter 'sortBy' to value '{sortBy}'");
+        }
+
+        return sortOrder is "asc" or "desc"
+            ? [(sortBy, sortOrder == "desc")]
+            : throw EngineRestException.InvalidRequest($"Cannot set query parameter 'sortOrder' to value '{sortOrder}'");
+    }
+
+    private static List<string>? Csv(HttpRequest request, string name) =>
+        Text(request, name) is { } text ? [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : null;
+
+    /// <summary>processDefinitionId (<c>key:version:deployment</c>) to key and version; an unknown id matches nothing.</summary>
+    private static (string? Key, int? Version) DefinitionFilter(HttpRequest request)
+    {
+        if (Text(request, "processDefinitionId") is not { } id)
+        {
+            return (null, null);
+        }
+
+        var parts = id.Split(':');
+        return parts.Length == 3 && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? (parts[0], version)
+            : ("\u0000no-such-definition", null);
+    }
+
+    private static readonly HashSet<string> InstanceSortKeys = new(StringComparer.Ordinal) { "instanceId", "definitionKey", "definitionId", "businessKey" };
+
+    private static HistoricInstanceQuery RunningQuery(HttpRequest request, int offset, int limit)
+    {
+        if (Bool(request, "suspended") == true)
+        {
+            return new HistoricInstanceQuery { InstanceIds = [], Limit = 0 }; // nothing is ever suspended here
+        }
+
+        var (definitionKey, definitionVersion) = DefinitionFilter(request);
+        return new HistoricInstanceQuery
+        {
+            InstanceIds = Csv(request, "processInstanceIds"),
+            ProcessKeys = Keys(definitionKey ?? Text(request, "processDefinitionKey"), Csv(request, "processDefinitionKeyIn")),
+            ProcessVersion = definitionVersion,
+            BusinessKey = Text(request, "businessKey"),
+            BusinessKeyLike = Text(request, "businessKeyLike"),
+            ParentInstanceId = Text(request, "superProcessInstance"),
+            WithIncidents = Bool(request, "withIncident") ?? false,
+            Statuses = ["Active"],
+            Sorting = Sorting(request, InstanceSortKeys),
+            Offset = offset,
+            Limit = limit,
+        };
+    }
+
+    private static IReadOnlyList<string>? Keys(string? key, IReadOnlyList<string>? keysIn) =>
+        key is null ? keysIn : keysIn is null ? [key] : [.. keysIn.Where(k => k == key)];
+
+    private static async Task<IResult> List(HttpRequest request, IHistorySearchService history, DefinitionIds ids, CancellationToken cancellationToken)
     {
         var (offset, limit) = Paging(request);
-        var page = await queries.SearchInstancesAsync(new InstanceQuery
-        {
-            ProcessKey = Text(request, "processDefinitionKey"),
-            BusinessKey = Text(request, "businessKey"),
-            Status = "Active",
-            Offset = offset,
-            Limit = Math.Clamp(limit, 1, 500),
-        }, cancellationToken);
+        var page = await history.SearchInstancesAsync(RunningQuery(request, offset, limit), cancellationToken);
         var list = new List<ProcessInstanceDto>();
-        foreach (var instance in limit == 0 ? [] : page.Items)
+        foreach (var instance in page.Items)
         {
             list.Add(ToDto(request, instance, await ids.GetAsync(instance.ProcessKey, instance.ProcessVersion, cancellationToken)));
         }
 
         return Json(list);
     }
+
+    private static async Task<IResult> Count(HttpRequest request, IHistorySearchService history, CancellationToken cancellationToken) =>
+        Json(new CountDto((await history.SearchInstancesAsync(RunningQuery(request, 0, 0), cancellationToken)).Total));
 
     private static async Task<IResult> Get(string id, HttpRequest request, IProcessQueries queries, DefinitionIds ids, CancellationToken cancellationToken)
     {
@@ -80,12 +188,63 @@ internal static class InstanceEndpoints
         return Json(ToDto(request, detail.Instance, await ids.GetAsync(detail.Instance.ProcessKey, detail.Instance.ProcessVersion, cancellationToken)));
     }
 
-    private static async Task<IResult> Variables(string id, IProcessQueries queries, CancellationToken cancellationToken)
+    private static async Task<IResult> Variables(string id, IProcessQueries queries, VariableTypes types, CancellationToken cancellationToken)
     {
         var detail = await queries.GetInstanceAsync(id, cancellationToken);
         return detail is null || detail.Instance.Status != "Active"
             ? throw EngineRestException.NotFound($"Process instance with id {id} does not exist")
-            : Json(TypedVariables.ToDto(detail.Variables));
+            : Json(await types.ToDtoAsync(id, detail.Variables, null, cancellationToken));
+    }
+
+    private static async Task<IResult> Variable(string id, string varName, IProcessQueries queries, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var detail = await queries.GetInstanceAsync(id, cancellationToken);
+        if (detail is null || detail.Instance.Status != "Active")
+        {
+            throw EngineRestException.NotFound($"Process instance with id {id} does not exist");
+        }
+
+        return detail.Variables.ContainsKey(varName)
+            ? Json((await types.ToDtoAsync(id, detail.Variables, [varName], cancellationToken))[varName])
+            : throw EngineRestException.NotFound($"process instance variable with name {varName} does not exist");
+    }
+
+    private static async Task<IResult> PutVariable(string id, string varName, HttpContext context, IProcessQueries queries, IProcessCommands commands, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var body = await CamundaJson.ReadBodyAsync<VariableValueDto?>(context.Request, null, cancellationToken)
+            ?? throw EngineRestException.InvalidRequest($"Cannot put process instance variable {varName}: the body must be a typed value ({{\"value\": ..., \"type\": ...}}).");
+        await SetVariables(id, new Dictionary<string, VariableValueDto?> { [varName] = body }, context, queries, commands, types, cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ModifyVariables(string id, HttpContext context, IProcessQueries queries, IProcessCommands commands, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var body = await CamundaJson.ReadBodyAsync(context.Request, new PatchVariablesDto(null, null), cancellationToken);
+        if (body.Deletions is { Count: > 0 })
+        {
+            throw EngineRestException.InvalidRequest("Cannot modify variables for process instance " + id + ": deletions are not supported (variables are never removed; set them to null instead).");
+        }
+
+        if (body.Modifications is { Count: > 0 } modifications)
+        {
+            await SetVariables(id, modifications, context, queries, commands, types, cancellationToken);
+        }
+
+        return Results.NoContent();
+    }
+
+    private static async Task SetVariables(string id, Dictionary<string, VariableValueDto?> variables, HttpContext context, IProcessQueries queries, IProcessCommands commands, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var user = RequireSupervisor(context, "set process instance variables");
+        var input = TypedVariables.Read(variables);
+        var detail = await queries.GetInstanceAsync(id, cancellationToken);
+        if (detail is null || detail.Instance.Status != "Active")
+        {
+            throw EngineRestException.NotFound($"Process instance with id {id} does not exist");
+        }
+
+        await commands.SetVariablesAsync(id, input.Values, user.ToUserContext(), null, cancellationToken);
+        await types.RecordAsync(id, input, cancellationToken);
     }
 
     private static async Task<IResult> Delete(string id, HttpContext context, IProcessQueries queries, IProcessCommands commands, CancellationToken cancellationToken)
@@ -112,31 +271,66 @@ internal static class InstanceEndpoints
         null,
         null);
 
-    private static async Task<IResult> HistoricInstances(HttpRequest request, IProcessQueries queries, IDeploymentService deployments, DefinitionIds ids, CancellationToken cancellationToken)
-    {
-        var (offset, limit) = Paging(request);
-        var list = new List<HistoricProcessInstanceDto>();
-        if (Text(request, "processInstanceId") is { } instanceId)
-        {
-            if (await queries.GetInstanceAsync(instanceId, cancellationToken) is { } detail && offset == 0 && limit > 0 && Matches(request, detail.Instance))
-            {
-                list.Add(await ToHistoric(detail.Instance, detail.History, deployments, ids, cancellationToken));
-            }
+    private static readonly HashSet<string> HistoricInstanceSortKeys = new(StringComparer.Ordinal) { "instanceId", "definitionId", "definitionKey", "definitionVersion", "businessKey", "startTime", "endTime", "duration" };
 
-            return Json(list);
+    private static readonly Dictionary<string, string> States = new(StringComparer.Ordinal)
+    {
+        ["ACTIVE"] = "Active",
+        ["COMPLETED"] = "Completed",
+        ["EXTERNALLY_TERMINATED"] = "Cancelled",
+        ["INTERNALLY_TERMINATED"] = "Terminated",
+    };
+
+    private static HistoricInstanceQuery HistoricQuery(HttpRequest request, int offset, int limit)
+    {
+        var ids = Csv(request, "processInstanceIds");
+        if (Text(request, "processInstanceId") is { } one)
+        {
+            ids = ids is null ? [one] : [.. ids.Where(i => i == one)];
         }
 
-        var finished = Bool(request, "finished");
-        var unfinished = Bool(request, "unfinished");
-        var page = await queries.SearchInstancesAsync(new InstanceQuery
+        var finished = Bool(request, "finished") == true ? true : Bool(request, "unfinished") == true ? false : (bool?)null;
+        if (Bool(request, "finished") == true && Bool(request, "unfinished") == true)
         {
-            ProcessKey = Text(request, "processDefinitionKey"),
+            ids = []; // both: nothing matches, as in Camunda
+        }
+
+        IReadOnlyList<string>? statuses = null;
+        if (Text(request, "state") is { } state)
+        {
+            statuses = state == "SUSPENDED" ? [] : States.TryGetValue(state, out var status) ? [status]
+                : throw EngineRestException.InvalidRequest($"Cannot set query parameter 'state' to value '{state}'");
+        }
+
+        var (definitionKey, definitionVersion) = DefinitionFilter(request);
+        return new HistoricInstanceQuery
+        {
+            InstanceIds = ids,
+            ProcessKeys = Keys(definitionKey ?? Text(request, "processDefinitionKey"), Csv(request, "processDefinitionKeyIn")),
+            ProcessVersion = definitionVersion,
             BusinessKey = Text(request, "processInstanceBusinessKey"),
-            Status = unfinished == true ? "Active" : null,
+            BusinessKeyLike = Text(request, "processInstanceBusinessKeyLike"),
+            Finished = finished,
+            Statuses = statuses,
+            StartedBy = Text(request, "startedBy"),
+            ParentInstanceId = Text(request, "superProcessInstanceId"),
+            StartedBefore = Date(request, "startedBefore"),
+            StartedAfter = Date(request, "startedAfter"),
+            FinishedBefore = Date(request, "finishedBefore"),
+            FinishedAfter = Date(request, "finishedAfter"),
+            WithIncidents = Bool(request, "withIncidents") ?? false,
+            Sorting = Sorting(request, HistoricInstanceSortKeys),
             Offset = offset,
-            Limit = 500,
-        }, cancellationToken);
-        foreach (var instance in page.Items.Where(i => finished != true || i.Status != "Active").Take(limit))
+            Limit = limit,
+        };
+    }
+
+    private static async Task<IResult> HistoricInstances(HttpRequest request, IHistorySearchService history, IDeploymentService deployments, DefinitionIds ids, CancellationToken cancellationToken)
+    {
+        var (offset, limit) = Paging(request);
+        var page = await history.SearchInstancesAsync(HistoricQuery(request, offset, limit), cancellationToken);
+        var list = new List<HistoricProcessInstanceDto>();
+        foreach (var instance in page.Items)
         {
             list.Add(await ToHistoric(instance, null, deployments, ids, cancellationToken));
         }
@@ -144,11 +338,8 @@ internal static class InstanceEndpoints
         return Json(list);
     }
 
-    private static bool Matches(HttpRequest request, InstanceSummary instance) =>
-        (Text(request, "processDefinitionKey") is not { } key || key == instance.ProcessKey)
-        && (Text(request, "processInstanceBusinessKey") is not { } bk || bk == instance.BusinessKey)
-        && (Bool(request, "finished") != true || instance.Status != "Active")
-        && (Bool(request, "unfinished") != true || instance.Status == "Active");
+    private static async Task<IResult> HistoricInstancesCount(HttpRequest request, IHistorySearchService history, CancellationToken cancellationToken) =>
+        Json(new CountDto((await history.SearchInstancesAsync(HistoricQuery(request, 0, 0), cancellationToken)).Total));
 
     private static async Task<IResult> HistoricInstance(string id, IProcessQueries queries, IDeploymentService deployments, DefinitionIds ids, CancellationToken cancellationToken)
     {
@@ -188,67 +379,56 @@ internal static class InstanceEndpoints
             state);
     }
 
-    private static async Task<IResult> Activities(
-        HttpRequest request, IProcessQueries queries, DefinitionIds ids, IDeploymentService deployments, CancellationToken cancellationToken)
+    private static readonly HashSet<string> ActivitySortKeys = new(StringComparer.Ordinal)
     {
-        var instanceId = Text(request, "processInstanceId")
-            ?? throw EngineRestException.InvalidRequest("This engine answers historic activity instances per process instance: processInstanceId is required.");
+        "activityInstanceId", "instanceId", "executionId", "activityId", "activityType", "startTime", "endTime", "duration", "definitionId", "occurrence",
+    };
+
+    private static HistoricActivityQuery ActivityQuery(HttpRequest request, int offset, int limit)
+    {
+        var finished = Bool(request, "finished") == true ? true : Bool(request, "unfinished") == true ? false : (bool?)null;
+        var (definitionKey, definitionVersion) = DefinitionFilter(request);
+        return new HistoricActivityQuery
+        {
+            InstanceId = Text(request, "processInstanceId"),
+            ProcessKey = definitionKey ?? Text(request, "processDefinitionKey"),
+            ProcessVersion = definitionVersion,
+            ActivityId = Text(request, "activityId"),
+            ActivityInstanceId = Text(request, "activityInstanceId") ?? Text(request, "executionId"),
+            ActivityType = Text(request, "activityType"),
+            Finished = Bool(request, "finished") == true && Bool(request, "unfinished") == true ? null : finished,
+            Canceled = Bool(request, "canceled"),
+            StartedBefore = Date(request, "startedBefore"),
+            StartedAfter = Date(request, "startedAfter"),
+            FinishedBefore = Date(request, "finishedBefore"),
+            FinishedAfter = Date(request, "finishedAfter"),
+            Sorting = Sorting(request, ActivitySortKeys),
+            Offset = offset,
+            Limit = Bool(request, "finished") == true && Bool(request, "unfinished") == true ? 0 : limit,
+        };
+    }
+
+    private static async Task<IResult> Activities(HttpRequest request, IHistorySearchService history, DefinitionIds ids, IDeploymentService deployments, CancellationToken cancellationToken)
+    {
         var (offset, limit) = Paging(request);
-        var detail = await queries.GetInstanceAsync(instanceId, cancellationToken);
-        if (detail is null)
+        var page = await history.SearchActivitiesAsync(ActivityQuery(request, offset, limit), cancellationToken);
+        var list = new List<HistoricActivityInstanceDto>();
+        foreach (var a in page.Items)
         {
-            return Json(new List<HistoricActivityInstanceDto>());
+            var process = await deployments.GetProcessAsync(a.ProcessKey, a.ProcessVersion, cancellationToken);
+            list.Add(new HistoricActivityInstanceDto(
+                a.ActivityInstanceId, null, a.ActivityId, process.GetElementName(a.ActivityId), a.ActivityType, a.ProcessKey,
+                await ids.GetAsync(a.ProcessKey, a.ProcessVersion, cancellationToken), a.InstanceId, a.ActivityInstanceId, a.TaskId, null, null,
+                a.StartTime, a.EndTime, a.EndTime is { } end ? (long)(end - a.StartTime).TotalMilliseconds : null, a.Canceled,
+                a.EndTime is not null && a.ActivityType is "endEvent" or "noneEndEvent", null));
         }
 
-        var definitionId = await ids.GetAsync(detail.Instance.ProcessKey, detail.Instance.ProcessVersion, cancellationToken);
-        var process = await deployments.GetProcessAsync(detail.Instance.ProcessKey, detail.Instance.ProcessVersion, cancellationToken);
-        var activities = new List<HistoricActivityInstanceDto>();
-        var open = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var entry in detail.History)
-        {
-            if (entry.ActivityInstanceId is null || entry.ActivityId is null)
-            {
-                continue;
-            }
+        return Json(list);
+    }
 
-            switch (entry.Type)
-            {
-                case "ActivityStarted":
-                    open[entry.ActivityInstanceId] = activities.Count;
-                    activities.Add(new HistoricActivityInstanceDto(
-                        entry.ActivityInstanceId, null, entry.ActivityId, process.GetElementName(entry.ActivityId), entry.ActivityType, detail.Instance.ProcessKey, definitionId, instanceId,
-                        entry.ActivityInstanceId, null, null, null, entry.OccurredAt, null, null, false, false, null));
-                    break;
-                case "TaskCreated" when open.TryGetValue(entry.ActivityInstanceId, out var t):
-                    activities[t] = activities[t] with { TaskId = (string?)entry.Data?["taskId"] };
-                    break;
-                case "ActivityCompleted" or "ActivityCancelled" when open.Remove(entry.ActivityInstanceId, out var index):
-                    var started = activities[index];
-                    activities[index] = started with
-                    {
-                        EndTime = entry.OccurredAt,
-                        DurationInMillis = (long)(entry.OccurredAt - started.StartTime).TotalMilliseconds,
-                        Canceled = entry.Type == "ActivityCancelled",
-                        CompleteScope = entry.ActivityType is "endEvent" or "noneEndEvent",
-                    };
-                    break;
-                default:
-                    break;
-            }
-        }
-
-        var activityId = Text(request, "activityId");
-        var activityType = Text(request, "activityType");
-        var finished = Bool(request, "finished");
-        var unfinished = Bool(request, "unfinished");
-        var canceled = Bool(request, "canceled");
-        var filtered = activities
-            .Where(a => activityId is null || a.ActivityId == activityId)
-            .Where(a => activityType is null || a.ActivityType == activityType)
-            .Where(a => finished != true || a.EndTime is not null)
-            .Where(a => unfinished != true || a.EndTime is null)
-            .Where(a => canceled is null || a.Canceled == canceled)
-            .Skip(offset).Take(limit).ToList();
-        return Json(filtered);
+    private static async Task<IResult> ActivitiesCount(HttpRequest request, IHistorySearchService history, CancellationToken cancellationToken)
+    {
+        var query = ActivityQuery(request, 0, 0);
+        return Json(new CountDto(Bool(request, "finished") == true && Bool(request, "unfinished") == true ? 0 : (await history.SearchActivitiesAsync(query, cancellationToken)).Total));
     }
 }

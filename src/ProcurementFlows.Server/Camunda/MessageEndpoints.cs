@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Identity;
 using static ProcurementFlows.Server.Camunda.EngineRestSupport;
@@ -12,15 +11,16 @@ internal static class MessageEndpoints
     {
         group.MapPost("/message", Correlate)
             .WithName("EngineRestDeliverMessage")
-            .WithSummary("Correlate a message by messageName and processInstanceId, businessKey or one correlationKeys entry (compared with the subscription's correlation key); processVariables are set. "
-                + "Starts an instance when a message start event matches and nobody waits. 204, or 200 with results when resultEnabled.")
+            .WithSummary("Correlate a message (Camunda semantics): waiting executions matching processInstanceId, businessKey, every correlationKeys entry (process variables) "
+                + "and localCorrelationKeys entry first, else a message start event; without all exactly one must match (else 400). processVariables are set. "
+                + "204, or 200 with results when resultEnabled (with variables when variablesInResultEnabled).")
             .Accepts<CorrelationMessageDto>("application/json")
             .Produces(StatusCodes.Status204NoContent)
             .Produces<List<MessageCorrelationResultDto>>()
             .WithErrors(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> Correlate(HttpContext context, IProcessCommands commands, IProcessQueries queries, IMessageDelivery delivery, DefinitionIds ids, CancellationToken cancellationToken)
+    private static async Task<IResult> Correlate(HttpContext context, IProcessQueries queries, IMessageDelivery delivery, DefinitionIds ids, VariableTypes types, CancellationToken cancellationToken)
     {
         var user = context.GetCurrentUser();
         var body = await CamundaJson.ReadBodyAsync<CorrelationMessageDto?>(context.Request, null, cancellationToken)
@@ -35,68 +35,31 @@ internal static class MessageEndpoints
             throw EngineRestException.InvalidRequest("Multi-tenancy is not supported: leave tenantId empty.");
         }
 
-        if (body.LocalCorrelationKeys is { Count: > 0 } || body.ProcessVariablesLocal is { Count: > 0 })
+        if (body.ProcessVariablesLocal is { Count: > 0 })
         {
-            throw EngineRestException.InvalidRequest("localCorrelationKeys and processVariablesLocal are not supported; use correlationKeys and processVariables.");
+            throw EngineRestException.InvalidRequest("processVariablesLocal is not supported: the message's variables are set on the process instance (use processVariables).");
         }
 
-        var keys = TypedVariables.FromDto(body.CorrelationKeys);
-        if (keys.Count > 1)
+        if (body.VariablesInResultEnabled && !body.ResultEnabled)
         {
-            throw EngineRestException.InvalidRequest("At most one correlationKeys entry is supported: it is compared with the correlation key the waiting subscription was opened with.");
+            throw EngineRestException.InvalidRequest("variablesInResultEnabled needs resultEnabled.");
         }
 
-        var correlationKey = keys.Values.FirstOrDefault() switch
+        var input = TypedVariables.Read(body.ProcessVariables);
+        var result = await delivery.CorrelateAsync(
+            new MessageCorrelation(
+                body.MessageName,
+                body.ProcessInstanceId,
+                body.BusinessKey,
+                body.CorrelationKeys is null ? null : TypedVariables.FromDto(body.CorrelationKeys),
+                body.LocalCorrelationKeys is null ? null : TypedVariables.FromDto(body.LocalCorrelationKeys),
+                input.Values,
+                body.All,
+                user.UserName),
+            cancellationToken);
+        foreach (var outcome in result.Delivered.Concat(result.Started))
         {
-            null => null,
-            JsonValue v when v.TryGetValue<string>(out var s) => s,
-            var other => other.ToJsonString(),
-        };
-        var variables = TypedVariables.FromDto(body.ProcessVariables);
-        var delivered = new List<InstanceOutcome>();
-        var started = new List<InstanceOutcome>();
-        if (body.ProcessInstanceId is not null || body.BusinessKey is not null)
-        {
-            var targets = new List<string>();
-            if (body.ProcessInstanceId is not null)
-            {
-                targets.Add(body.ProcessInstanceId);
-            }
-            else
-            {
-                var page = await queries.SearchInstancesAsync(new InstanceQuery { BusinessKey = body.BusinessKey, Status = "Active", Limit = 500 }, cancellationToken);
-                targets.AddRange(page.Items.OrderBy(i => i.StartedAt).Select(i => i.Id));
-            }
-
-            foreach (var target in targets)
-            {
-                if (await delivery.DeliverAsync(target, body.MessageName, correlationKey, variables, cancellationToken) is { } outcome)
-                {
-                    delivered.Add(outcome);
-                    if (!body.All)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            if (delivered.Count == 0 && body.ProcessInstanceId is null)
-            {
-                // Nobody with this business key waits: a message start event may start one (with the business key).
-                var result = await TryStart(commands, body.MessageName, variables, body.BusinessKey, user.UserName, cancellationToken);
-                started.AddRange(result);
-            }
-        }
-        else
-        {
-            var result = await commands.CorrelateMessageAsync(new CorrelateMessageRequest(body.MessageName, correlationKey, variables, null, body.All, user.UserName), cancellationToken);
-            delivered.AddRange(result.Delivered);
-            started.AddRange(result.Started);
-        }
-
-        if (delivered.Count == 0 && started.Count == 0)
-        {
-            throw new EngineRestException(StatusCodes.Status400BadRequest, "RestException", $"Cannot correlate message '{body.MessageName}': No process definition or execution matches the parameters");
+            await types.RecordAsync(outcome.InstanceId, input, cancellationToken);
         }
 
         if (!body.ResultEnabled)
@@ -105,31 +68,28 @@ internal static class MessageEndpoints
         }
 
         var results = new List<MessageCorrelationResultDto>();
-        foreach (var (outcome, type) in delivered.Select(d => (d, "Execution")).Concat(started.Select(s => (s, "ProcessDefinition"))))
+        foreach (var (outcome, type) in result.Delivered.Select(d => (d, "Execution")).Concat(result.Started.Select(s => (s, "ProcessDefinition"))))
         {
+            Dictionary<string, VariableValueDto>? variables = null;
+            if (body.VariablesInResultEnabled && await queries.GetInstanceAsync(outcome.InstanceId, cancellationToken) is { } detail)
+            {
+                variables = await types.ToDtoAsync(outcome.InstanceId, detail.Variables, null, cancellationToken);
+            }
+
+            var ended = outcome.Status != "Active";
+            if (type == "Execution")
+            {
+                results.Add(new MessageCorrelationResultDto(type, null, new ExecutionDto(outcome.InstanceId, outcome.InstanceId, ended, null), variables));
+                continue;
+            }
+
+            var businessKey = (await queries.GetInstanceAsync(outcome.InstanceId, cancellationToken))?.Instance.BusinessKey;
             var instance = new ProcessInstanceDto(
                 [new LinkDto("GET", Href(context.Request, $"/process-instance/{outcome.InstanceId}"), "self")],
-                outcome.InstanceId, await ids.GetAsync(outcome.ProcessKey, outcome.ProcessVersion, cancellationToken), null, null, outcome.Status != "Active", false, null, null);
-            results.Add(type == "Execution"
-                ? new MessageCorrelationResultDto(type, null, new ExecutionDto(outcome.InstanceId, outcome.InstanceId, outcome.Status != "Active", null))
-                : new MessageCorrelationResultDto(type, instance, null));
+                outcome.InstanceId, await ids.GetAsync(outcome.ProcessKey, outcome.ProcessVersion, cancellationToken), businessKey, null, ended, false, null, null);
+            results.Add(new MessageCorrelationResultDto(type, instance, null, variables));
         }
 
         return Json(results);
-    }
-
-    private static async Task<IReadOnlyList<InstanceOutcome>> TryStart(IProcessCommands commands, string messageName, IReadOnlyDictionary<string, JsonNode?> variables, string? businessKey, string userId, CancellationToken cancellationToken)
-    {
-        // The runtime correlates to waiting subscriptions first; with a correlation key nobody uses, only a message start event matches.
-        var unusedKey = "engine-rest-start:" + Guid.NewGuid().ToString("N");
-        try
-        {
-            var result = await commands.CorrelateMessageAsync(new CorrelateMessageRequest(messageName, unusedKey, variables, businessKey, false, userId), cancellationToken);
-            return result.Started;
-        }
-        catch (MessageNotCorrelatedException)
-        {
-            return [];
-        }
     }
 }

@@ -38,6 +38,21 @@ internal static class TaskEndpoints
             .WithSummary("One task.")
             .Produces<TaskDto>()
             .WithErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/task/{id}/form", Form)
+            .WithName("EngineRestGetTaskForm")
+            .WithSummary("The task's form key (camunda:formKey or camunda:formRef).")
+            .Produces<FormDto>()
+            .WithErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/task/{id}/deployed-form", DeployedForm)
+            .WithName("EngineRestGetDeployedTaskForm")
+            .WithSummary("The form deployed for the task (a Camunda Forms schema), as deployed; 400 when the task has no form key, 404 when no deployed form matches it.")
+            .Produces<object>()
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapGet("/task/{id}/variables/{varName}", Variable)
+            .WithName("EngineRestGetTaskVariable")
+            .WithSummary("One variable visible from the task, typed.")
+            .Produces<VariableValueDto>()
+            .WithErrors(StatusCodes.Status404NotFound);
         group.MapGet("/task/{id}/variables", Variables)
             .WithName("EngineRestGetTaskVariables")
             .WithSummary("The variables visible from the task (its process instance's), typed.")
@@ -204,10 +219,7 @@ internal static class TaskEndpoints
         var hit = (await search.SearchAsync(new TaskSearchQuery { TaskId = id, Limit = 1 }, cancellationToken)).Items.FirstOrDefault()
             ?? throw EngineRestException.NotFound($"No matching task with id {id}");
         var t = hit.Task;
-        var involved = t.Assignee == user.UserName || t.Owner == user.UserName
-            || t.CandidateUsers.Contains(user.UserName, StringComparer.Ordinal)
-            || t.CandidateGroups.Intersect(user.Groups, StringComparer.Ordinal).Any();
-        return involved || user.IsSupervisor
+        return TaskVisibility.CanSee(t, user.ToUserContext(), user.IsSupervisor)
             ? (t, hit.ProcessVersion, user)
             : throw EngineRestException.Forbidden($"The user with id '{user.UserName}' may not work task '{id}': it belongs to groups the user is not a member of.");
     }
@@ -226,11 +238,32 @@ internal static class TaskEndpoints
         return Json(ToDto(task, await ids.GetAsync(task.ProcessKey, version, cancellationToken)));
     }
 
-    private static async Task<IResult> Variables(string id, HttpContext context, ITaskSearchService search, IProcessQueries queries, CancellationToken cancellationToken)
+    private static async Task<IResult> Form(string id, HttpContext context, ITaskSearchService search, CancellationToken cancellationToken)
+    {
+        var (task, _, _) = await LoadVisible(id, context, search, cancellationToken);
+        return Json(new FormDto(task.FormKey, null));
+    }
+
+    private static async Task<IResult> DeployedForm(string id, HttpContext context, ITaskSearchService search, IDeploymentService deployments, CancellationToken cancellationToken)
+    {
+        var (task, _, _) = await LoadVisible(id, context, search, cancellationToken);
+        return await DefinitionEndpoints.DeployedFormAsync(task.FormKey, $"task {id}", deployments, cancellationToken);
+    }
+
+    private static async Task<IResult> Variable(string id, string varName, HttpContext context, ITaskSearchService search, IProcessQueries queries, VariableTypes types, CancellationToken cancellationToken)
     {
         var (task, _, _) = await LoadVisible(id, context, search, cancellationToken);
         var detail = await queries.GetInstanceAsync(task.InstanceId, cancellationToken) ?? throw EngineRestException.NotFound($"No matching task with id {id}");
-        return Json(TypedVariables.ToDto(detail.Variables));
+        return detail.Variables.ContainsKey(varName)
+            ? Json((await types.ToDtoAsync(task.InstanceId, detail.Variables, [varName], cancellationToken))[varName])
+            : throw EngineRestException.NotFound($"task variable with name {varName} does not exist");
+    }
+
+    private static async Task<IResult> Variables(string id, HttpContext context, ITaskSearchService search, IProcessQueries queries, VariableTypes types, CancellationToken cancellationToken)
+    {
+        var (task, _, _) = await LoadVisible(id, context, search, cancellationToken);
+        var detail = await queries.GetInstanceAsync(task.InstanceId, cancellationToken) ?? throw EngineRestException.NotFound($"No matching task with id {id}");
+        return Json(await types.ToDtoAsync(task.InstanceId, detail.Variables, null, cancellationToken));
     }
 
     private static async Task<IResult> Claim(string id, HttpContext context, ITaskSearchService search, IProcessCommands commands, CancellationToken cancellationToken)
@@ -279,11 +312,12 @@ internal static class TaskEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> Complete(string id, HttpContext context, ITaskSearchService search, IProcessCommands commands, IProcessQueries queries, IDeploymentService deployments, CancellationToken cancellationToken)
+    private static async Task<IResult> Complete(string id, HttpContext context, ITaskSearchService search, IProcessCommands commands, IProcessQueries queries, IDeploymentService deployments, VariableTypes types, CancellationToken cancellationToken)
     {
         var (task, user) = Own(await LoadVisible(id, context, search, cancellationToken));
         var body = await CamundaJson.ReadBodyAsync(context.Request, new CompleteTaskDto(null, false), cancellationToken);
-        var variables = TypedVariables.FromDto(body.Variables);
+        var input = TypedVariables.Read(body.Variables);
+        var variables = input.Values;
         if (task.FormKey is not null && await FormLookup.FindAsync(deployments, task.FormKey, cancellationToken) is { } form)
         {
             var errors = FormValidator.Validate(FormLookup.ParseSchema(form.Content), variables);
@@ -294,12 +328,13 @@ internal static class TaskEndpoints
         }
 
         var outcome = await commands.CompleteTaskAsync(id, user.ToUserContext(), variables, null, cancellationToken);
+        await types.RecordAsync(outcome.InstanceId, input, cancellationToken);
         if (!body.WithVariablesInReturn)
         {
             return Results.NoContent();
         }
 
         var detail = await queries.GetInstanceAsync(outcome.InstanceId, cancellationToken);
-        return Json(TypedVariables.ToDto(detail?.Variables ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>()));
+        return Json(await types.ToDtoAsync(outcome.InstanceId, detail?.Variables ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(), null, cancellationToken));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ProcurementFlows.Server.Ocds;
@@ -273,14 +274,21 @@ public sealed class OcdsExporter
         AddItems(tender, data);
         AddValue(tender, "value", data.Number("estimatedValue"), data.Currency("currency"));
         AddCode(tender, "procurementMethod", data.String("procurementMethod"), ["open", "selective", "limited", "direct"]);
+        // an accelerated procedure (Directive 2009/81/EC Art. 33(7)) is published as such, with its recorded urgency
+        var accelerated = data.Flag("acceleratedProcedure") == true;
         if (data.String("procedureType") is { } procedure)
         {
-            tender["procurementMethodDetails"] = procedure;
+            tender["procurementMethodDetails"] = accelerated ? procedure + " (accelerated)" : procedure;
         }
 
-        if (data.String("procedureRationale") is { } why)
+        var rationale = string.Join(" ", new[]
         {
-            tender["procurementMethodRationale"] = why;
+            data.String("procedureRationale"),
+            accelerated && data.String("accelerationJustification") is { } urgency ? "Urgency: " + urgency : null,
+        }.OfType<string>());
+        if (rationale.Length > 0)
+        {
+            tender["procurementMethodRationale"] = rationale;
         }
 
         AddCode(tender, "mainProcurementCategory", data.String("mainProcurementCategory"), ["goods", "works", "services"]);
@@ -534,6 +542,21 @@ public sealed class OcdsExporter
             }
 
             throw Invalid(name, "a string");
+        }
+
+        public bool? Flag(string name)
+        {
+            if (!variables.TryGetValue(name, out var node) || node is null)
+            {
+                return null;
+            }
+
+            return node.GetValueKind() switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw Invalid(name, "true or false"),
+            };
         }
 
         public decimal? Number(string name)

@@ -80,6 +80,17 @@ public sealed class CamundaServer : WebApplicationFactory<ServerAssembly>, IAsyn
         return client;
     }
 
+    /// <summary>A client of our own API (<c>/api</c>, bearer token) signed in as <paramref name="user"/>.</summary>
+    public async Task<HttpClient> ApiClient(string user)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var body = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { userName = user, password = Passwords[user] }), Encoding.UTF8, "application/json");
+        using var token = await client.PostAsync("/api/auth/token", body);
+        var accessToken = (string?)(await Http.Json(token))!["access_token"];
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
     public static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 }

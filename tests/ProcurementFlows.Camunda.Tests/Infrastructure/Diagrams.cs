@@ -76,4 +76,69 @@ public static class Diagrams
           </bpmn:process>
         </bpmn:definitions>
         """;
+
+    /// <summary>
+    /// Start → external task on <paramref name="topic"/> with <c>camunda:taskPriority</c> <paramref name="taskPriority"/>
+    /// (none when null) in a process whose default is <paramref name="processPriority"/> (none when null) → end.
+    /// </summary>
+    public static string PrioritizedExternal(string key, string topic, string? taskPriority, string? processPriority) => Header + $"""
+          <bpmn:process id="{key}" isExecutable="true"{(processPriority is null ? "" : $" camunda:taskPriority=\"{processPriority}\"")}>
+            <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+            <bpmn:serviceTask id="Work" name="Work" camunda:type="external" camunda:topic="{topic}"{(taskPriority is null ? "" : $" camunda:taskPriority=\"{taskPriority}\"")}>
+              <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+            </bpmn:serviceTask>
+            <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+            <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Work" />
+            <bpmn:sequenceFlow id="F2" sourceRef="Work" targetRef="End" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    /// <summary>
+    /// Start → receive task waiting for <c>{key}-delivered</c>, with a local variable <c>slot</c> (input mapping of
+    /// <c>slotNo</c>) → end.
+    /// </summary>
+    public static string ReceiveWithLocal(string key) => Header + $$"""
+          <bpmn:process id="{{key}}" isExecutable="true">
+            <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+            <bpmn:receiveTask id="Await" name="Await delivery" messageRef="Msg">
+              <bpmn:extensionElements>
+                <camunda:inputOutput><camunda:inputParameter name="slot">${slotNo}</camunda:inputParameter></camunda:inputOutput>
+              </bpmn:extensionElements>
+              <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+            </bpmn:receiveTask>
+            <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+            <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Await" />
+            <bpmn:sequenceFlow id="F2" sourceRef="Await" targetRef="End" />
+          </bpmn:process>
+          <bpmn:message id="Msg" name="{{key}}-delivered" />
+        </bpmn:definitions>
+        """;
+
+    /// <summary>Message start event <c>{key}-placed</c> → user task for procurement officers → end.</summary>
+    public static string MessageStart(string key) => Header + $"""
+          <bpmn:process id="{key}" isExecutable="true">
+            <bpmn:startEvent id="Placed"><bpmn:outgoing>F1</bpmn:outgoing><bpmn:messageEventDefinition id="Md" messageRef="Msg" /></bpmn:startEvent>
+            <bpmn:userTask id="Handle" name="Handle order" camunda:candidateGroups="procurement-officers"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:userTask>
+            <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+            <bpmn:sequenceFlow id="F1" sourceRef="Placed" targetRef="Handle" />
+            <bpmn:sequenceFlow id="F2" sourceRef="Handle" targetRef="End" />
+          </bpmn:process>
+          <bpmn:message id="Msg" name="{key}-placed" />
+        </bpmn:definitions>
+        """;
+
+    /// <summary>Start (form <paramref name="startForm"/>) → user task with <c>camunda:formRef</c> <paramref name="taskFormId"/> → end.</summary>
+    public static string WithForms(string key, string startForm, string taskFormId) => Header + $"""
+          <bpmn:process id="{key}" isExecutable="true">
+            <bpmn:startEvent id="Start" camunda:formKey="{startForm}"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+            <bpmn:userTask id="Approve" name="Approve" camunda:candidateGroups="procurement-officers" camunda:formRef="{taskFormId}" camunda:formRefBinding="deployment">
+              <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+            </bpmn:userTask>
+            <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+            <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
+            <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="End" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
 }

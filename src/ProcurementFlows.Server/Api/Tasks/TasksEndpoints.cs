@@ -231,11 +231,7 @@ public static class TasksEndpoints
     internal static async Task<TaskSummary> LoadVisible(string id, CurrentUser user, IProcessQueries queries, CancellationToken cancellationToken)
     {
         var task = await queries.GetTaskAsync(id, cancellationToken) ?? throw ApiHelpers.NotFound("Task", id, "task.not-found");
-        var involved = task.Assignee == user.UserName
-            || task.Owner == user.UserName
-            || task.CandidateUsers.Contains(user.UserName, StringComparer.Ordinal)
-            || task.CandidateGroups.Intersect(user.Groups, StringComparer.Ordinal).Any();
-        return involved || user.IsSupervisor
+        return TaskVisibility.CanSee(task, user.ToUserContext(), user.IsSupervisor)
             ? task
             : throw ApiHelpers.Problem(StatusCodes.Status403Forbidden, "Not allowed to work this task", $"Task '{id}' belongs to groups you are not a member of.", "task.not-authorized");
     }

@@ -142,12 +142,12 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** A bare array, `{ items, total, offset, limit }` or `{ items, total, page, pageSize }`. */
 function asPage<T>(value: unknown, map: (item: Json) => T): Page<T> {
-  if (Array.isArray(value)) return { items: value.map((i) => map(i as Json)), total: value.length, page: 1, pageSize: value.length };
+  if (Array.isArray(value)) return { items: value.map((i) => map(i as Json)), total: value.length, totalExact: true, page: 1, pageSize: value.length };
   const v = (value ?? {}) as Json;
   const items = arr(v.items).map((i) => map(i as Json));
   const pageSize = Number(v.limit ?? v.pageSize ?? items.length) || items.length;
   const page = v.page !== undefined ? Number(v.page) : Math.floor(Number(v.offset ?? 0) / Math.max(1, pageSize)) + 1;
-  return { items, total: Number(v.total ?? items.length), page, pageSize };
+  return { items, total: Number(v.total ?? items.length), totalExact: v.totalExact !== false, page, pageSize };
 }
 
 export function toTask(t: Json): TaskSummary {

@@ -12,7 +12,9 @@ export interface CurrentUser {
 /** A page of a list endpoint; list endpoints page with stable ordering. */
 export interface Page<T> {
   items: T[];
+  /** Exact total, or a lower bound when `totalExact` is false (the inbox stops counting 1,000 tasks past the page). */
   total: number;
+  totalExact: boolean;
   page: number;
   pageSize: number;
 }

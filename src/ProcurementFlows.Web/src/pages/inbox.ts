@@ -184,7 +184,7 @@ const page: PageRender = (outlet, _params, urlQuery) => {
     return cells;
   };
 
-  const render = (result: { items: TaskSummary[]; total: number }) => {
+  const render = (result: { items: TaskSummary[]; total: number; totalExact: boolean }) => {
     if (!result.items.length) {
       return empty(
         query.q || query.overdue || query.escalated || query.dueBefore ? 'No task matches.' : query.filter === 'mine' ? 'You have no tasks.' : 'Your groups have no tasks to claim.',
@@ -192,12 +192,14 @@ const page: PageRender = (outlet, _params, urlQuery) => {
       );
     }
     const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    // Past 1,000 tasks beyond the page the server's total is a lower bound: "at least", and Next stays available.
+    const counted = result.totalExact ? `Page ${query.page ?? 1} of ${pages} · ${result.total} task(s)` : `Page ${query.page ?? 1} of at least ${pages} · at least ${result.total} tasks`;
     const pager = h(
       'div',
       { className: 'pager' },
       h('button', { type: 'button', className: 'btn btn-sm', disabled: (query.page ?? 1) <= 1, onclick: () => { query.page = (query.page ?? 1) - 1; refresh(); } }, 'Previous'),
-      h('span', null, `Page ${query.page ?? 1} of ${pages} · ${result.total} task(s)`),
-      h('button', { type: 'button', className: 'btn btn-sm', disabled: (query.page ?? 1) >= pages, onclick: () => { query.page = (query.page ?? 1) + 1; refresh(); } }, 'Next'),
+      h('span', null, counted),
+      h('button', { type: 'button', className: 'btn btn-sm', disabled: result.totalExact && (query.page ?? 1) >= pages, onclick: () => { query.page = (query.page ?? 1) + 1; refresh(); } }, 'Next'),
     );
     return [
       h(
