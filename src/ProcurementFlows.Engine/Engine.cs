@@ -16,6 +16,12 @@ public sealed class EngineOptions
     /// <summary>Guard against endless loops without wait states: at most this many flow-node steps per command (default 100,000); exceeding it raises an incident.</summary>
     public int MaxStepsPerCommand { get; init; } = 100_000;
 
+    /// <summary>
+    /// Most instances one multi-instance activity may create (default 10,000). A larger collection or loopCardinality
+    /// parks the activity with an incident instead of allocating millions of executions.
+    /// </summary>
+    public int MaxMultiInstanceCount { get; init; } = 10_000;
+
     /// <summary>Emit <see cref="HistoryRecorded"/> effects (default true). Turning it off is only meant for benchmarks.</summary>
     public bool RecordHistory { get; init; } = true;
 
@@ -31,6 +37,7 @@ public sealed class EngineOptions
         ArgumentOutOfRangeException.ThrowIfNegative(DefaultServiceTaskRetries);
         ArgumentOutOfRangeException.ThrowIfLessThan(DefaultRetryDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStepsPerCommand, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMultiInstanceCount, 1);
     }
 }
 

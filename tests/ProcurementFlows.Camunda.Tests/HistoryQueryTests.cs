@@ -115,4 +115,31 @@ public sealed class HistoryQueryTests(CamundaServer server)
         Assert.Equal(0, Count(await Http.Get(siri, "process-instance/count?processDefinitionKey=hist_proc&suspended=true")));
         Assert.Equal(1, Count(await Http.Get(siri, $"process-instance/count?processInstanceIds={ids[0]},{ids[1]}")));
     }
+
+    [Fact]
+    public async Task Post_variants_take_the_filters_from_the_body_and_paging_from_the_url()
+    {
+        var ids = await Prepare("hist_post");
+        using var siri = server.Client("siri");
+        var page = (await Http.Post(siri, "history/process-instance?firstResult=0&maxResults=2", new
+        {
+            processDefinitionKey = "hist_post",
+            sorting = new[] { new { sortBy = "businessKey", sortOrder = "desc" } },
+        }))!.AsArray();
+        Assert.Equal(["H-3", "H-2"], page.Select(i => (string)i!["businessKey"]!));
+        Assert.Equal(1, Count(await Http.Post(siri, "history/process-instance/count", new { processDefinitionKey = "hist_post", finished = true })));
+        var running = (await Http.Post(siri, "process-instance", new { processInstanceIds = new[] { ids[0], ids[1], ids[2] }, sorting = new[] { new { sortBy = "businessKey", sortOrder = "asc" } } }))!.AsArray();
+        Assert.Equal([ids[1], ids[2]], running.Select(i => (string)i!["id"]!));
+        Assert.Equal(2, Count(await Http.Post(siri, "process-instance/count", new { processDefinitionKeyIn = new[] { "hist_post" } })));
+
+        // A filter this engine does not know is refused, never silently ignored.
+        var message = await Http.PostError(siri, "history/process-instance", new { processDefinitionKey = "hist_post", tenantIdIn = new[] { "t1" } }, HttpStatusCode.BadRequest, "InvalidRequestException");
+        Assert.Contains("tenantIdIn", message, StringComparison.Ordinal);
+        await Http.PostError(siri, "process-instance", new { sorting = new[] { new { sortBy = "businessKey", sortOrder = "asc" }, new { sortBy = "instanceId", sortOrder = "asc" } } }, HttpStatusCode.BadRequest, "InvalidRequestException");
+        await Http.PostError(siri, "process-instance/count", new { withIncident = new { yes = true } }, HttpStatusCode.BadRequest, "InvalidRequestException");
+
+        using var erp = server.Client("erp");
+        Assert.Equal(0, Count(await Http.Post(erp, "external-task/count", new { processDefinitionKey = "hist_post", locked = true })));
+        Assert.Empty((await Http.Post(erp, "external-task", new { topicName = "no-such-topic", sorting = new[] { new { sortBy = "priority", sortOrder = "desc" } } }))!.AsArray());
+    }
 }

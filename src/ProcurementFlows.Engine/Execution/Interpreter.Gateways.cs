@@ -303,6 +303,11 @@ internal sealed partial class Interpreter
                     throw new ExpressionFailedException("multiInstance.invalid-cardinality", $"loopCardinality of '{node.Id}' is negative.");
                 }
             }
+
+            if (count > options.MaxMultiInstanceCount)
+            {
+                throw new ExpressionFailedException("multiInstance.too-many", $"'{node.Id}' would create {count} instances; at most {options.MaxMultiInstanceCount} are allowed (EngineOptions.MaxMultiInstanceCount).");
+            }
         }
         catch (ExpressionFailedException ex)
         {

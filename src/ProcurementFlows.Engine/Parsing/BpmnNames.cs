@@ -11,6 +11,7 @@ internal static class BpmnNames
     public const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
     public const string Zeebe = "http://camunda.org/schema/zeebe/1.0";
     public const string Modeler = "http://camunda.org/schema/modeler/1.0";
+    public const string Di = "http://www.omg.org/spec/BPMN/20100524/DI";
 
     public const string Flowable = "http://flowable.org/bpmn";
     public const string Activiti = "http://activiti.org/bpmn";

@@ -23,6 +23,7 @@ internal sealed class ModelBuilder
     private readonly Dictionary<string, (string? Code, string? Name)> errors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> escalations = new(StringComparer.Ordinal);
     private readonly HashSet<string> definitionIds = new(StringComparer.Ordinal);
+    private readonly List<(string Process, string Activity, string Called, bool Unconditional, XElement El)> calls = [];
     private readonly bool native;
     private readonly string? foreignReason;
 
@@ -96,6 +97,9 @@ internal sealed class ModelBuilder
             }
         }
 
+        CheckIds();
+        CheckCollaborations();
+        CheckCallCycles();
         if (summaries.Count == 0)
         {
             Add(DiagnosticSeverity.Warning, "bpmn.no-process", "The definitions contain no process.", root);
@@ -143,6 +147,156 @@ internal sealed class ModelBuilder
         }
     }
 
+    /// <summary>
+    /// Ids are one space per document (bpmn-js and Camunda resolve every reference through it): a message and a process,
+    /// or a lane and a task, sharing an id make references ambiguous. Duplicates among flow nodes and flows of one process
+    /// are reported while reading it; this reports the rest.
+    /// </summary>
+    private void CheckIds()
+    {
+        var reported = new HashSet<string>(diagnostics.Where(d => d.Code == "bpmn.duplicate-id" && d.ElementId is not null).Select(d => d.ElementId!), StringComparer.Ordinal);
+        var seen = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var el in root.DescendantsAndSelf())
+        {
+            if (el.Name.Namespace != M && el.Name.NamespaceName != BpmnNames.Di)
+            {
+                continue;
+            }
+
+            if ((string?)el.Attribute("id") is not { Length: > 0 } id)
+            {
+                continue;
+            }
+
+            if (!seen.TryAdd(id, el) && reported.Add(id))
+            {
+                var first = seen[id];
+                Add(DiagnosticSeverity.Error, "bpmn.duplicate-id", $"The id '{id}' is used by <{first.Name.LocalName}> (line {Line(first)}) and <{el.Name.LocalName}>; ids must be unique in the document.", el, id);
+            }
+        }
+    }
+
+    /// <summary>Participants must name a process of the document, message flows must connect existing elements.</summary>
+    private void CheckCollaborations()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var el in root.Descendants())
+        {
+            if (el.Name.Namespace == M && (string?)el.Attribute("id") is { } id)
+            {
+                ids.Add(id);
+            }
+        }
+
+        foreach (var collaboration in root.Elements(M + "collaboration"))
+        {
+            foreach (var participant in collaboration.Elements(M + "participant"))
+            {
+                if ((string?)participant.Attribute("processRef") is { } processRef && !root.Elements(M + "process").Any(p => (string?)p.Attribute("id") == processRef))
+                {
+                    Add(DiagnosticSeverity.Warning, "collaboration.dangling-ref", $"Participant '{Id(participant)}' refers to process '{processRef}', which the document does not contain.", participant);
+                }
+            }
+
+            foreach (var flow in collaboration.Elements(M + "messageFlow"))
+            {
+                foreach (var end in (string[])["sourceRef", "targetRef"])
+                {
+                    if ((string?)flow.Attribute(end) is { } target && !ids.Contains(target))
+                    {
+                        Add(DiagnosticSeverity.Warning, "collaboration.dangling-ref", $"Message flow '{Id(flow)}' has {end} '{target}', which names no element of the document.", flow);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Records call activities with a literal calledElement, and whether every instance reaches them.</summary>
+    private void CollectCalls(string processId, FlowScope scope)
+    {
+        if (!executable)
+        {
+            return;
+        }
+
+        // Reached without passing a decision (exclusive/inclusive/event gateway, conditional flow, boundary event).
+        var unconditional = new HashSet<FlowNode>();
+        var queue = new Queue<FlowNode>(scope.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Event?.Kind == EventKind.None));
+        while (queue.Count > 0)
+        {
+            var n = queue.Dequeue();
+            if (!unconditional.Add(n) || n.Kind is NodeKind.ExclusiveGateway or NodeKind.InclusiveGateway or NodeKind.EventBasedGateway or NodeKind.EndEvent)
+            {
+                continue;
+            }
+
+            foreach (var f in n.Outgoing)
+            {
+                if (f.Condition is null && f.Target is not null)
+                {
+                    queue.Enqueue(f.Target);
+                }
+            }
+        }
+
+        foreach (var n in nodes)
+        {
+            if (n.Kind == NodeKind.CallActivity && n.CalledElement is { IsLiteral: true } called && nodeById.TryGetValue(n.Id, out var entry))
+            {
+                calls.Add((processId, n.Id, called.Raw, unconditional.Contains(n), entry.El));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A call activity that (directly or through other processes of this document) calls its own process recurses. When
+    /// every instance reaches it, the recursion never ends: each child starts the next one. That is an error; a recursion
+    /// behind a decision may be intended and is a warning.
+    /// </summary>
+    private void CheckCallCycles()
+    {
+        foreach (var call in calls)
+        {
+            // Search from the called process for a path back to the caller's process.
+            var visited = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<(string Process, bool AllUnconditional)>();
+            stack.Push((call.Called, call.Unconditional));
+            while (stack.Count > 0)
+            {
+                var (current, allUnconditional) = stack.Pop();
+                if (current == call.Process)
+                {
+                    var path = call.Called == call.Process ? "itself" : $"'{call.Called}', which calls back";
+                    if (allUnconditional)
+                    {
+                        Add(ExecSeverityFor(call.El), "callActivity.endless-recursion", $"Call activity '{call.Activity}' in '{call.Process}' calls {path} on every path: each child instance would start another one without end. Put the call behind a gateway condition.", call.El, call.Activity);
+                    }
+                    else
+                    {
+                        Add(DiagnosticSeverity.Warning, "callActivity.recursion", $"Call activity '{call.Activity}' in '{call.Process}' calls {path}; make sure the recursion ends.", call.El, call.Activity);
+                    }
+
+                    break;
+                }
+
+                if (!visited.Add(current))
+                {
+                    continue;
+                }
+
+                foreach (var next in calls)
+                {
+                    if (next.Process == current)
+                    {
+                        stack.Push((next.Called, allUnconditional && next.Unconditional));
+                    }
+                }
+            }
+        }
+    }
+
+    private DiagnosticSeverity ExecSeverityFor(XElement el) => native && options.StrictExecutableValidation ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
+
     private static string? DetectForeignDialect(XElement root)
     {
         foreach (var a in root.Attributes())
@@ -182,7 +336,9 @@ internal sealed class ModelBuilder
     {
         Count(el);
         var id = Id(el);
-        executable = string.Equals((string?)el.Attribute("isExecutable"), "true", StringComparison.OrdinalIgnoreCase);
+        // Camunda 7 deploys a process without isExecutable as executable (and logs that the attribute should be set).
+        var isExecutable = (string?)el.Attribute("isExecutable");
+        executable = isExecutable is null || string.Equals(isExecutable.Trim(), "true", StringComparison.OrdinalIgnoreCase);
         nodes = [];
         flows = [];
         nodeById = new(StringComparer.Ordinal);
@@ -197,6 +353,11 @@ internal sealed class ModelBuilder
         }
 
         summaries.Add(new ProcessSummary(id, (string?)el.Attribute("name"), executable, line ?? 0));
+        if (isExecutable is null)
+        {
+            Add(DiagnosticSeverity.Info, "process.executable-assumed", $"Process '{id}' has no isExecutable attribute; like Camunda 7, it is treated as executable. Set isExecutable=\"true\" or \"false\" explicitly.", el, id);
+        }
+
         processTaskPriority = TaskPriority(el, id);
         if (!executable)
         {
@@ -213,6 +374,7 @@ internal sealed class ModelBuilder
         ReadContainer(el, scope);
         var flowMap = Link(scope);
         Validate(scope);
+        CollectCalls(id, scope);
         if (executable && IsCamunda8)
         {
             SummariseCamunda8(el, id, findingsStart);

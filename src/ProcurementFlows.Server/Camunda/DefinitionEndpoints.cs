@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using ProcurementFlows.Engine;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Api.Definitions;
 using ProcurementFlows.Server.Identity;
@@ -163,8 +164,23 @@ internal static class DefinitionEndpoints
                 throw EngineRestException.InvalidRequest($"Resource '{name}' cannot be deployed: only BPMN diagrams (*.bpmn, *.bpmn20.xml) and forms (*.form) are supported (no DMN, CMMN or other files).");
             }
 
-            using var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            resources.Add(new DeploymentResource(name, await reader.ReadToEndAsync(cancellationToken)));
+            if (name.EndsWith(".form", StringComparison.OrdinalIgnoreCase))
+            {
+                using var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                resources.Add(new DeploymentResource(name, await reader.ReadToEndAsync(cancellationToken)));
+                continue;
+            }
+
+            // BPMN is XML: its bytes are decoded by BOM, then the declared encoding, then UTF-8, strictly (the engine's rules).
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, cancellationToken);
+            buffer.Position = 0;
+            if (BpmnCompiler.TryReadText(buffer, out var xml, new BpmnParserOptions { MaxBytes = maxBytes }) is { } unreadable)
+            {
+                throw EngineRestException.InvalidRequest($"Resource '{name}' cannot be read: {unreadable.Message}");
+            }
+
+            resources.Add(new DeploymentResource(name, xml));
         }
 
         if (resources.Count == 0)

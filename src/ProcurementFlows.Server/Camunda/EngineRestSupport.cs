@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using ProcurementFlows.Runtime;
 using ProcurementFlows.Server.Identity;
 
@@ -103,6 +105,66 @@ internal static class EngineRestSupport
         return CamundaJson.TryParseDate(text, out var value)
             ? value
             : throw EngineRestException.InvalidRequest($"Cannot set query parameter '{name}' to value '{text}': it is not a date (yyyy-MM-dd'T'HH:mm:ss.SSSZ).");
+    }
+
+    /// <summary>
+    /// Camunda's POST variant of a query: the JSON body's properties become the query parameters (as the GET variant
+    /// reads them; arrays comma-joined, <c>sorting</c> to <c>sortBy</c>/<c>sortOrder</c>), while <c>firstResult</c> and
+    /// <c>maxResults</c> stay in the URL. A property the query does not know is a 400, never a silently ignored filter.
+    /// </summary>
+    public static async Task UseBodyAsQueryAsync(HttpContext context, IReadOnlySet<string> known, CancellationToken cancellationToken)
+    {
+        var body = await CamundaJson.ReadBodyAsync<Dictionary<string, JsonElement>?>(context.Request, null, cancellationToken);
+        var query = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+        foreach (var name in new[] { "firstResult", "maxResults" })
+        {
+            if (context.Request.Query.TryGetValue(name, out var value))
+            {
+                query[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in body ?? [])
+        {
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            if (name == "sorting")
+            {
+                var sorting = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : throw EngineRestException.InvalidRequest("sorting must be an array of {sortBy, sortOrder}.");
+                if (sorting.Count > 1)
+                {
+                    throw EngineRestException.InvalidRequest("Only one sorting criterion is supported here.");
+                }
+
+                foreach (var criterion in sorting)
+                {
+                    query["sortBy"] = criterion.TryGetProperty("sortBy", out var by) && by.ValueKind == JsonValueKind.String ? by.GetString() : null;
+                    query["sortOrder"] = criterion.TryGetProperty("sortOrder", out var order) && order.ValueKind == JsonValueKind.String ? order.GetString() : null;
+                }
+
+                continue;
+            }
+
+            if (!known.Contains(name))
+            {
+                throw EngineRestException.InvalidRequest($"Unknown query property '{name}' (supported: {string.Join(", ", known.Order(StringComparer.Ordinal))}, sorting).");
+            }
+
+            query[name] = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                JsonValueKind.Number => value.GetRawText(),
+                JsonValueKind.Array when value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) => string.Join(',', value.EnumerateArray().Select(e => e.GetString())),
+                _ => throw EngineRestException.InvalidRequest($"Cannot set query property '{name}' to {value.GetRawText()}."),
+            };
+        }
+
+        context.Request.Query = new QueryCollection(query);
     }
 
     public static string? Text(HttpRequest request, string name) => request.Query[name].ToString() is { Length: > 0 } text ? text : null;

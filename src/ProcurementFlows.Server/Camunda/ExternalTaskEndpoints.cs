@@ -22,6 +22,24 @@ internal static class ExternalTaskEndpoints
                 + "processInstanceId, processDefinitionKey, createTime, priority) and sortOrder; paging.")
             .Produces<List<ExternalTaskDto>>()
             .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapPost("/external-task", async (HttpContext context, IExternalTaskService tasks, DefinitionIds ids, CancellationToken ct) =>
+            {
+                await UseBodyAsQueryAsync(context, QueryKeys, ct);
+                return await Query(context, tasks, ids, ct);
+            })
+            .WithName("EngineRestQueryExternalTasks")
+            .WithSummary("The POST variant of GET /external-task: the filters in a JSON body (sorting as [{sortBy, sortOrder}]); paging in the URL.")
+            .Produces<List<ExternalTaskDto>>()
+            .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapPost("/external-task/count", async (HttpContext context, IExternalTaskService tasks, CancellationToken ct) =>
+            {
+                await UseBodyAsQueryAsync(context, QueryKeys, ct);
+                return await Count(context, tasks, ct);
+            })
+            .WithName("EngineRestQueryExternalTasksCount")
+            .WithSummary("The POST variant of GET /external-task/count.")
+            .Produces<CountDto>()
+            .WithErrors(StatusCodes.Status400BadRequest);
         group.MapGet("/external-task/count", Count)
             .WithName("EngineRestGetExternalTasksCount")
             .WithSummary("Number of open external tasks matching the filters.")
@@ -145,6 +163,12 @@ internal static class ExternalTaskEndpoints
 
         return Json(list);
     }
+
+    private static readonly HashSet<string> QueryKeys = new(StringComparer.Ordinal)
+    {
+        "externalTaskId", "topicName", "workerId", "processInstanceId", "activityId", "processDefinitionKey", "locked", "notLocked", "withRetriesLeft", "noRetriesLeft",
+        "priorityHigherThanOrEquals", "priorityLowerThanOrEquals", "lockExpirationBefore", "lockExpirationAfter",
+    };
 
     private static readonly HashSet<string> SortKeys = new(StringComparer.Ordinal) { "id", "lockExpirationTime", "processInstanceId", "processDefinitionKey", "createTime", "priority" };
 

@@ -28,6 +28,24 @@ internal static class InstanceEndpoints
             .WithSummary("Number of running instances matching the same filters.")
             .Produces<CountDto>()
             .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapPost("/process-instance", async (HttpContext context, IHistorySearchService history, DefinitionIds ids, CancellationToken ct) =>
+            {
+                await UseBodyAsQueryAsync(context, RunningKeys, ct);
+                return await List(context.Request, history, ids, ct);
+            })
+            .WithName("EngineRestQueryProcessInstances")
+            .WithSummary("The POST variant of GET /process-instance: the filters in a JSON body (arrays for the list filters, sorting as [{sortBy, sortOrder}]); paging in the URL.")
+            .Produces<List<ProcessInstanceDto>>()
+            .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapPost("/process-instance/count", async (HttpContext context, IHistorySearchService history, CancellationToken ct) =>
+            {
+                await UseBodyAsQueryAsync(context, RunningKeys, ct);
+                return await Count(context.Request, history, ct);
+            })
+            .WithName("EngineRestQueryProcessInstancesCount")
+            .WithSummary("The POST variant of GET /process-instance/count.")
+            .Produces<CountDto>()
+            .WithErrors(StatusCodes.Status400BadRequest);
         group.MapGet("/process-instance/{id}", Get)
             .WithName("EngineRestGetProcessInstance")
             .WithSummary("A running instance (404 once it ended: use the history).")
@@ -74,6 +92,24 @@ internal static class InstanceEndpoints
             .WithSummary("Number of historic instances matching the same filters.")
             .Produces<CountDto>()
             .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapPost("/history/process-instance", async (HttpContext context, IHistorySearchService history, IDeploymentService deployments, DefinitionIds ids, CancellationToken ct) =>
+            {
+                await UseBodyAsQueryAsync(context, HistoricKeys, ct);
+                return await HistoricInstances(context.Request, history, deployments, ids, ct);
+            })
+            .WithName("EngineRestQueryHistoricProcessInstances")
+            .WithSummary("The POST variant of GET /history/process-instance: the filters in a JSON body; paging in the URL.")
+            .Produces<List<HistoricProcessInstanceDto>>()
+            .WithErrors(StatusCodes.Status400BadRequest);
+        group.MapPost("/history/process-instance/count", async (HttpContext context, IHistorySearchService history, CancellationToken ct) =>
+            {
+                await UseBodyAsQueryAsync(context, HistoricKeys, ct);
+                return await HistoricInstancesCount(context.Request, history, ct);
+            })
+            .WithName("EngineRestQueryHistoricProcessInstancesCount")
+            .WithSummary("The POST variant of GET /history/process-instance/count.")
+            .Produces<CountDto>()
+            .WithErrors(StatusCodes.Status400BadRequest);
         group.MapGet("/history/process-instance/{id}", HistoricInstance)
             .WithName("EngineRestGetHistoricProcessInstance")
             .WithSummary("One instance, running or ended.")
@@ -90,6 +126,17 @@ internal static class InstanceEndpoints
             .Produces<CountDto>()
             .WithErrors(StatusCodes.Status400BadRequest);
     }
+
+    private static readonly HashSet<string> RunningKeys = new(StringComparer.Ordinal)
+    {
+        "processInstanceIds", "businessKey", "businessKeyLike", "processDefinitionId", "processDefinitionKey", "processDefinitionKeyIn", "superProcessInstance", "withIncident", "active", "suspended",
+    };
+
+    private static readonly HashSet<string> HistoricKeys = new(StringComparer.Ordinal)
+    {
+        "processInstanceId", "processInstanceIds", "processDefinitionId", "processDefinitionKey", "processDefinitionKeyIn", "processInstanceBusinessKey", "processInstanceBusinessKeyLike",
+        "finished", "unfinished", "withIncidents", "startedBy", "superProcessInstanceId", "startedBefore", "startedAfter", "finishedBefore", "finishedAfter", "state",
+    };
 
     private static IReadOnlyList<(string, bool)> Sorting(HttpRequest request, IReadOnlySet<string> keys)
     {

@@ -242,8 +242,24 @@ public static class DefinitionsEndpoints
                 continue;
             }
 
-            using var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            resources.Add(new DeploymentResource(name, await reader.ReadToEndAsync(cancellationToken)));
+            if (IsForm(name))
+            {
+                using var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                resources.Add(new DeploymentResource(name, await reader.ReadToEndAsync(cancellationToken)));
+                continue;
+            }
+
+            // BPMN is XML: its bytes are decoded by BOM, then the declared encoding, then UTF-8, strictly (the engine's rules).
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, cancellationToken);
+            buffer.Position = 0;
+            if (BpmnCompiler.TryReadText(buffer, out var xml, new BpmnParserOptions { MaxBytes = maxBytes }) is { } unreadable)
+            {
+                errors[name] = [unreadable.ToString()];
+                continue;
+            }
+
+            resources.Add(new DeploymentResource(name, xml));
         }
 
         if (errors.Count > 0)
