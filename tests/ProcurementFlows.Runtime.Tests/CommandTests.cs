@@ -314,6 +314,18 @@ public sealed class CommandTests(RuntimeFixture fixture) : IClassFixture<Runtime
         var pastTheEnd = await PageAsync(20, 5, 0);
         Assert.Equal((12L, true, 0), (pastTheEnd.Total, pastTheEnd.TotalIsExact, pastTheEnd.Items.Count));
 
+        // Seek paging gives the same pages as offsets, in both directions, also after the last item was completed.
+        var seek = await Runtime.Queries.GetInboxAsync(new InboxQuery { User = viewer, Scope = InboxScope.MyGroups, Limit = 5, AfterTaskId = exact.Items[^1].Id });
+        Assert.Equal(["IN-05", "IN-06", "IN-07", "IN-08", "IN-09"], seek.Items.Select(t => t.BusinessKey));
+        await Runtime.Commands.CompleteTaskAsync(seek.Items[^1].Id, viewer);
+        var next = await Runtime.Queries.GetInboxAsync(new InboxQuery { User = viewer, Scope = InboxScope.MyGroups, Limit = 5, AfterTaskId = seek.Items[^1].Id });
+        Assert.Equal(["IN-10", "IN-11"], next.Items.Select(t => t.BusinessKey));
+        Assert.Equal((2L, true), (next.Total, next.TotalIsExact)); // the tasks after the cursor
+        var back = await Runtime.Queries.GetInboxAsync(new InboxQuery { User = viewer, Scope = InboxScope.MyGroups, Limit = 3, Descending = true, AfterTaskId = seek.Items[0].Id });
+        Assert.Equal(["IN-04", "IN-03", "IN-02"], back.Items.Select(t => t.BusinessKey));
+        Assert.Empty((await Runtime.Queries.GetInboxAsync(new InboxQuery { User = viewer, Scope = InboxScope.MyGroups, AfterTaskId = "no-such-task" })).Items);
+        await Assert.ThrowsAsync<ArgumentException>(() => Runtime.Queries.GetInboxAsync(new InboxQuery { User = viewer, Scope = InboxScope.MyGroups, Sort = TaskSort.Due, AfterTaskId = seek.Items[0].Id }));
+
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => PageAsync(0, 5, -1));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => PageAsync(0, 5, 100_001));
     }

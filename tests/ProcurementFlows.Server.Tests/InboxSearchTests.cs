@@ -41,5 +41,16 @@ public sealed partial class WorkflowApiTests
         using var tooLong = await olav.GetAsync($"/api/tasks?q={new string('a', 201)}");
         var problem = await Problems.AssertProblem(tooLong, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("q", out _), problem.ToString());
+
+        // Seek paging: after=<task id> continues the created order; it needs sort=created.
+        var first = await Rest.Get(olav, $"/api/tasks?processKey={key}&limit=1");
+        var firstTask = first.GetProperty("items")[0];
+        Assert.True(first.GetProperty("totalExact").GetBoolean());
+        var rest = await Rest.Get(olav, $"/api/tasks?processKey={key}&after={firstTask.GetProperty("id").GetString()}");
+        Assert.Equal([bootsId], rest.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("instanceId").GetString()!));
+        Assert.Equal(gogglesId, firstTask.GetProperty("instanceId").GetString());
+        using var wrongSort = await olav.GetAsync($"/api/tasks?sort=due&after={firstTask.GetProperty("id").GetString()}");
+        var sortProblem = await Problems.AssertProblem(wrongSort, HttpStatusCode.BadRequest);
+        Assert.True(sortProblem.GetProperty("errors").TryGetProperty("after", out _), sortProblem.ToString());
     }
 }

@@ -834,7 +834,7 @@ internal sealed class ModelBuilder
 
                 break;
             case NodeKind.ComplexGateway or NodeKind.Transaction or NodeKind.AdHocSubProcess:
-                Add(ExecSeverity, "unsupported.element", $"<{el.Name.LocalName}> is not supported by this engine.", el, id);
+                Add(ExecSeverity, "unsupported.element", $"<{el.Name.LocalName}> '{id}' is not supported by this engine. {Alternative(el.Name.LocalName)}", el, id);
                 break;
             default:
                 break;
@@ -1071,10 +1071,23 @@ internal sealed class ModelBuilder
             case EventKind.Terminate:
                 return new EventDefinition { Kind = kind };
             default:
-                Add(ExecSeverity, "unsupported.event-definition", $"<{el.Name.LocalName}> is not supported by this engine.", el, id);
+                Add(ExecSeverity, "unsupported.event-definition", $"<{el.Name.LocalName}> on {node.TypeName} '{id}' is not supported by this engine. {Alternative(el.Name.LocalName)}", el, id);
                 return new EventDefinition { Kind = kind };
         }
     }
+
+    /// <summary>What to model instead of an unsupported construct.</summary>
+    private static string Alternative(string construct) => construct switch
+    {
+        "signalEventDefinition" => "Use message events (a message reaches one instance by correlation key; the runtime publishes send tasks and message throw events).",
+        "conditionalEventDefinition" => "Use an exclusive gateway after the step that changes the variable, or a message event raised by whoever changes it.",
+        "compensateEventDefinition" => "Model the undo steps explicitly, e.g. on an error boundary event's path.",
+        "cancelEventDefinition" => "Use an error end event and an error boundary event on the subprocess.",
+        "transaction" => "Use an embedded subprocess with error boundary events for the failure paths.",
+        "adHocSubProcess" => "Use a subprocess with parallel or inclusive gateways, or a multi-instance user task.",
+        "complexGateway" => "Use inclusive or exclusive gateways.",
+        _ => "",
+    };
 
     private void CheckCalendar(string? calendar, XElement el, string id)
     {

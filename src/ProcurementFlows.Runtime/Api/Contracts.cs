@@ -199,6 +199,12 @@ public sealed record InboxQuery
     /// <summary>Page size (1..500, default 50).</summary>
     public int Limit { get; init; } = 50;
     /// <summary>
+    /// Seek paging (only with <see cref="TaskSort.Created"/>): only tasks after this task in the page order, so the next page
+    /// is the last item's id instead of a growing <see cref="Offset"/>, at the same cost on every page. The task may since
+    /// have been completed (task rows are kept); an unknown id matches nothing. The total then counts the tasks after it.
+    /// </summary>
+    public string? AfterTaskId { get; init; }
+    /// <summary>
     /// How many matching tasks after the page are counted before the total is reported as a lower bound (0..100,000,
     /// default <see cref="DefaultCountBeyondPage"/>). Counting costs time in proportion to it.
     /// </summary>

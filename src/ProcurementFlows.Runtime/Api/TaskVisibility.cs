@@ -23,8 +23,23 @@ public static class TaskVisibility
 
     /// <summary>
     /// The same rule as an SQL predicate over <c>pf.tasks</c> (alias <paramref name="alias"/>, e.g. <c>t.</c> or empty),
-    /// with the user id in parameter <paramref name="userParameter"/> and the groups (text[]) in <paramref name="groupsParameter"/>.
+    /// with the user id in parameter <paramref name="user"/> and the groups (text[]) in <paramref name="groups"/>.
     /// </summary>
-    internal static string Sql(string alias, string userParameter, string groupsParameter) =>
-        $"({alias}assignee = @{userParameter} OR {alias}owner = @{userParameter} OR @{userParameter} = ANY({alias}candidate_users) OR {alias}candidate_groups && @{groupsParameter})";
+    internal static string Sql(string alias, string user, string groups) =>
+        $"({alias}assignee = @{user} OR {NotAssignee(alias, user, groups)})";
+
+    /// <summary>The rule narrowed to unassigned tasks (the inbox's claimable scope).</summary>
+    internal static string UnassignedSql(string alias, string user, string groups) =>
+        $"({alias}assignee IS NULL AND {NotAssignee(alias, user, groups)})";
+
+    /// <summary>
+    /// The rule narrowed to the user's own and unassigned tasks (the inbox's default scope), written so that the
+    /// assignee comparison stays a top-level alternative (the inbox's index on assignee serves it).
+    /// </summary>
+    internal static string MineOrUnassignedSql(string alias, string user, string groups) =>
+        $"({alias}assignee = @{user} OR {UnassignedSql(alias, user, groups)})";
+
+    /// <summary>The rule's other grounds besides being the assignee: owner, candidate user, candidate group member.</summary>
+    private static string NotAssignee(string alias, string user, string groups) =>
+        $"({alias}owner = @{user} OR @{user} = ANY({alias}candidate_users) OR {alias}candidate_groups && @{groups})";
 }

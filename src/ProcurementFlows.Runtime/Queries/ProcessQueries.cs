@@ -42,8 +42,8 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
             InboxScope.Mine => " AND t.assignee = @user",
             InboxScope.MyGroups => " AND t.candidate_groups && @groups",
             // Claimable and All narrow the shared visibility rule (TaskVisibility); Mine and MyGroups imply it.
-            InboxScope.Claimable => $" AND t.assignee IS NULL AND {TaskVisibility.Sql("t.", "user", "groups")}",
-            InboxScope.All => $" AND (t.assignee = @user OR t.assignee IS NULL) AND {TaskVisibility.Sql("t.", "user", "groups")}",
+            InboxScope.Claimable => $" AND {TaskVisibility.UnassignedSql("t.", "user", "groups")}",
+            InboxScope.All => $" AND {TaskVisibility.MineOrUnassignedSql("t.", "user", "groups")}",
             _ => "",
         });
         if (query.ProcessKey is not null)
@@ -97,6 +97,19 @@ internal sealed class ProcessQueries(RuntimeDatabase database, TimeProvider cloc
                 """);
             parameters.Add(new NpgsqlParameter("text", query.Text.Trim()));
             parameters.Add(new NpgsqlParameter("textVariables", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.TextVariables.ToArray() });
+        }
+
+        if (query.AfterTaskId is not null)
+        {
+            if (query.Sort != TaskSort.Created)
+            {
+                throw new ArgumentException("Seek paging (AfterTaskId) needs the Created sort order.", nameof(query));
+            }
+
+            // A row comparison the (created_at, id) index of open tasks answers by seeking.
+            where.Append(query.Descending ? " AND (t.created_at, t.id) < " : " AND (t.created_at, t.id) > ")
+                 .Append("(SELECT a.created_at, a.id FROM pf.tasks a WHERE a.id = @after)");
+            parameters.Add(new NpgsqlParameter("after", query.AfterTaskId));
         }
 
         var direction = query.Descending ? "DESC" : "ASC";

@@ -179,4 +179,68 @@ public class RealWorldDialectTests
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Contains("groovy", d.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("<intermediateThrowEvent id=\"x\"><signalEventDefinition signalRef=\"sig\"/></intermediateThrowEvent>", "unsupported.event-definition", "message events")]
+    [InlineData("<intermediateCatchEvent id=\"x\"><conditionalEventDefinition><condition xsi:type=\"bpmn:tFormalExpression\">${a}</condition></conditionalEventDefinition></intermediateCatchEvent>", "unsupported.event-definition", "exclusive gateway")]
+    [InlineData("<transaction id=\"x\"><startEvent id=\"ts\"/></transaction>", "unsupported.element", "error boundary")]
+    [InlineData("<adHocSubProcess id=\"x\"><task id=\"ah\"/></adHocSubProcess>", "unsupported.element", "multi-instance")]
+    [InlineData("<complexGateway id=\"x\"/>", "unsupported.element", "inclusive")]
+    public void Unsupported_constructs_name_the_element_and_what_to_model_instead(string element, string code, string advice)
+    {
+        var r = Compile("<startEvent id=\"s\"/>" + element + "<endEvent id=\"e\"/>" + Bpmn.Chain("s", "x", "e"), "<bpmn:signal id=\"sig\" name=\"alarm\"/>");
+        var d = Finding(r, code, "x");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains("'x'", d.Message, StringComparison.Ordinal);
+        Assert.Contains(advice, d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_collaboration_with_two_executable_pools_nested_lanes_and_artifacts_deploys_and_both_run()
+    {
+        // As Camunda Modeler writes a collaboration: pools, message flows, nested lanes, data objects/stores, annotations, groups.
+        const string xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="d" targetNamespace="x" exporter="Camunda Modeler" exporterVersion="5.28.0" modeler:executionPlatform="Camunda Platform" modeler:executionPlatformVersion="7.22.0">
+              <bpmn:collaboration id="Collab">
+                <bpmn:participant id="Buyer" name="Buyer" processRef="buyer"/>
+                <bpmn:participant id="Supplier" name="Supplier" processRef="supplier"/>
+                <bpmn:messageFlow id="Mf1" sourceRef="Send" targetRef="SupplierStart"/>
+                <bpmn:group id="G1" categoryValueRef="Cv1"/>
+                <bpmn:textAnnotation id="Note"><bpmn:text>Both pools run</bpmn:text></bpmn:textAnnotation>
+                <bpmn:association id="A1" sourceRef="Send" targetRef="Note"/>
+              </bpmn:collaboration>
+              <bpmn:category id="Cat"><bpmn:categoryValue id="Cv1" value="Ordering"/></bpmn:category>
+              <bpmn:message id="Msg" name="order-placed"/>
+              <bpmn:dataStore id="Erp" name="ERP"/>
+              <bpmn:process id="buyer" isExecutable="true">
+                <bpmn:laneSet id="Ls1"><bpmn:lane id="Dept" name="Department"><bpmn:flowNodeRef>S1</bpmn:flowNodeRef><bpmn:flowNodeRef>Send</bpmn:flowNodeRef><bpmn:flowNodeRef>E1</bpmn:flowNodeRef>
+                  <bpmn:childLaneSet id="Ls2"><bpmn:lane id="Clerk"><bpmn:flowNodeRef>S1</bpmn:flowNodeRef></bpmn:lane><bpmn:lane id="Lead"><bpmn:flowNodeRef>Send</bpmn:flowNodeRef><bpmn:flowNodeRef>E1</bpmn:flowNodeRef></bpmn:lane></bpmn:childLaneSet>
+                </bpmn:lane></bpmn:laneSet>
+                <bpmn:dataObject id="OrderData"/>
+                <bpmn:dataObjectReference id="OrderRef" dataObjectRef="OrderData"/>
+                <bpmn:dataStoreReference id="ErpRef" dataStoreRef="Erp"/>
+                <bpmn:startEvent id="S1"/>
+                <bpmn:sendTask id="Send" messageRef="Msg"><bpmn:dataInputAssociation id="Dia"><bpmn:sourceRef>OrderRef</bpmn:sourceRef><bpmn:targetRef>Send</bpmn:targetRef></bpmn:dataInputAssociation></bpmn:sendTask>
+                <bpmn:endEvent id="E1"/>
+                <bpmn:sequenceFlow id="B1" sourceRef="S1" targetRef="Send"/><bpmn:sequenceFlow id="B2" sourceRef="Send" targetRef="E1"/>
+              </bpmn:process>
+              <bpmn:process id="supplier" isExecutable="true">
+                <bpmn:startEvent id="SupplierStart"><bpmn:messageEventDefinition messageRef="Msg"/></bpmn:startEvent>
+                <bpmn:userTask id="Confirm" camunda:candidateGroups="sales"/>
+                <bpmn:endEvent id="E2"/>
+                <bpmn:sequenceFlow id="C1" sourceRef="SupplierStart" targetRef="Confirm"/><bpmn:sequenceFlow id="C2" sourceRef="Confirm" targetRef="E2"/>
+              </bpmn:process>
+            </bpmn:definitions>
+            """;
+        var r = BpmnCompiler.Compile(xml);
+        Assert.True(r.Succeeded, string.Join("\n", r.Diagnostics));
+        Assert.DoesNotContain(r.Diagnostics, d => d.Severity != DiagnosticSeverity.Info);
+        Assert.Equal(2, r.Processes.Count);
+        var buyer = new Harness(r.GetProcess("buyer")).Start();
+        Assert.Equal(InstanceStatus.Completed, buyer.State.Status);
+        Assert.Contains(buyer.All, e => e is MessagePublished { MessageName: "order-placed" });
+        var supplier = new Harness(r.GetProcess("supplier")).Start(messageName: "order-placed");
+        Assert.Equal(["sales"], supplier.Task("Confirm").CandidateGroups);
+    }
 }

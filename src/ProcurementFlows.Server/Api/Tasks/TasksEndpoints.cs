@@ -45,7 +45,7 @@ public static class TasksEndpoints
         var group = endpoints.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Officer);
         group.MapGet("", Inbox)
             .WithName("QueryTasks")
-            .WithSummary("Inbox: scope all|mine|myGroups|claimable|everyone (supervisors); filter by process, activity, group, due, overdue, escalated; q = free text (task name, process key or name, business key, case title caseTitle|title|requirementTitle; case-insensitive); sort; page. total counts up to 1,000 tasks past the page; beyond that it is a lower bound and totalExact is false.")
+            .WithSummary("Inbox: scope all|mine|myGroups|claimable|everyone (supervisors); filter by process, activity, group, due, overdue, escalated; q = free text (task name, process key or name, business key, case title caseTitle|title|requirementTitle; case-insensitive); sort; page by offset or, with sort=created, by after=<last task id> (same cost on every page). total counts up to 1,000 tasks past the page; beyond that it is a lower bound and totalExact is false.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/{id}", Get)
@@ -97,6 +97,7 @@ public static class TasksEndpoints
         [FromQuery] bool? descending,
         [FromQuery] int? offset,
         [FromQuery] int? limit,
+        [FromQuery] string? after,
         CancellationToken cancellationToken)
     {
         var user = context.GetCurrentUser();
@@ -112,6 +113,11 @@ public static class TasksEndpoints
         if (sort is not null && !Enum.TryParse(sort, ignoreCase: true, out parsedSort))
         {
             errors["sort"] = ["sort must be created, due, priority or followUp."];
+        }
+
+        if (after is not null && parsedSort != TaskSort.Created)
+        {
+            errors["after"] = ["after (seek paging from a task id) works with sort=created only."];
         }
 
         if (q is { Length: > MaxSearchLength })
@@ -150,6 +156,7 @@ public static class TasksEndpoints
             Descending = descending ?? false,
             Offset = skip,
             Limit = take,
+            AfterTaskId = after,
         }, cancellationToken);
         return TypedResults.Ok(Page<TaskSummary>.From(result));
     }
