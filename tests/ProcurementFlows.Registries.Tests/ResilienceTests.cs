@@ -141,23 +141,48 @@ public sealed class ResilienceTests
     [Fact]
     public async Task A_slow_registry_times_out_as_retryable()
     {
-        await using var host = await RegistryTestHost.StartAsync(s =>
+        // On a clock the test moves, each attempt's timeout runs out only after the registry has the attempt: how many
+        // attempts fit into the total timeout no longer depends on how fast a loaded machine gets a request across.
+        var time = new FakeTimeProvider();
+        await using var host = await RegistryTestHost.StartAsync(
+            s =>
+            {
+                s["Registries:Gleif:AttemptTimeout"] = "00:00:00.200";
+                s["Registries:Gleif:TotalTimeout"] = "00:00:00.700";
+                s["Registries:Gleif:RetryBaseDelay"] = "00:00:00"; // retried at once: no back-off timer between the steps below
+            },
+            time);
+        host.Sandbox.Faults.Add(new SandboxFault { Registry = SandboxRegistries.Gleif, Kind = SandboxFaultKind.Delay, DelayMilliseconds = 60_000 });
+
+        var run = host.RunAsync(Lei, host.Supplier("clean"));
+
+        // Attempts at 0, 200, 400 and 600 ms (the first and three retries), each timed out after 200 ms; the total
+        // timeout ends the call at 700 ms, and not before.
+        for (var attempt = 1; attempt <= 4; attempt++)
         {
-            s["Registries:Gleif:AttemptTimeout"] = "00:00:00.200";
-            s["Registries:Gleif:TotalTimeout"] = "00:00:00.700";
-        });
-        host.Sandbox.Faults.Add(new SandboxFault { Registry = SandboxRegistries.Gleif, Kind = SandboxFaultKind.Delay, DelayMilliseconds = 5000 });
-        var watch = Stopwatch.StartNew();
+            await RegistryReceivedAsync(host, SandboxRegistries.Gleif, attempt);
+            Assert.False(run.IsCompleted, $"the call ended before its total timeout, during attempt {attempt}");
+            time.Advance(TimeSpan.FromMilliseconds(attempt < 4 ? 200 : 100));
+        }
 
-        var result = await host.RunAsync(Lei, host.Supplier("clean"));
+        var result = await run;
 
-        watch.Stop();
         var failed = Assert.IsType<ServiceTaskResult.Failed>(result);
         Assert.True(failed.Retryable);
         Assert.Contains("GLEIF did not answer in time", failed.Message, StringComparison.Ordinal);
         Assert.Contains("reason=Timeout", failed.Details, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
-        Assert.True(host.Sandbox.Requests.For(SandboxRegistries.Gleif).Count >= 2, "the attempt timeout is retried within the total timeout");
+        Assert.Equal(4, host.Sandbox.Requests.For(SandboxRegistries.Gleif).Count);
+    }
+
+    /// <summary>Waits (on the real clock, bounded) until the sandbox has received <paramref name="count"/> requests for the registry.</summary>
+    private static async Task RegistryReceivedAsync(RegistryTestHost host, string registry, int count)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (host.Sandbox.Requests.For(registry).Count < count)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"the registry did not receive request {count} within 30 s");
+            await Task.Delay(10);
+        }
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ProcurementFlows.Runtime.ServiceTasks;
 using ProcurementFlows.Runtime.Tests.Infrastructure;
@@ -12,9 +11,14 @@ public sealed class HangfireIntegrationTests : IAsyncLifetime
     private readonly ScriptedHandler _flaky = new("test.flaky", _ => new ServiceTaskResult.Failed("registry unavailable"));
     private RuntimeHarness _runtime = null!;
 
+    // The sweep (the safety net for lost Hangfire jobs) is held back, so what these tests see was done by Hangfire itself.
     public async Task InitializeAsync() => _runtime = await RuntimeHarness.StartAsync(
         await SharedCluster.CreateDatabaseAsync("hangfire"),
-        configure: o => o.RunBackgroundServer = true,
+        configure: o =>
+        {
+            o.RunBackgroundServer = true;
+            o.SweepGrace = TimeSpan.FromHours(1);
+        },
         handlers: [_check, _flaky]);
 
     public async Task DisposeAsync() => await _runtime.DisposeAsync();
@@ -61,14 +65,25 @@ public sealed class HangfireIntegrationTests : IAsyncLifetime
     public async Task A_due_timer_fires_within_about_a_second()
     {
         var key = await DeployAsync(Bpmn.TimerThenService(Key("timer"), "PT1S", "test.check"));
-        var clock = Stopwatch.StartNew();
 
         var started = await _runtime.Commands.StartAsync(new StartInstanceRequest(key));
 
         await Eventually.TrueAsync(async () => (await _runtime.Queries.GetInstanceAsync(started.InstanceId))!.Instance.Status == "Completed", TimeSpan.FromSeconds(15), "the timer fired and the service task ran");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalSeconds:0.0} s for a 1 s timer");
         Assert.Equal(0, await _runtime.ScalarAsync("SELECT count(*) FROM pf.timers WHERE instance_id = $1 AND status = 'pending'", started.InstanceId));
         Assert.Equal(1, await _runtime.ScalarAsync("SELECT count(*) FROM pf.history WHERE instance_id = $1 AND type = 'TimerFired'", started.InstanceId));
+        // Promptness is Hangfire's schedule polling (1 s here, 15 s by default): measured from Hangfire's own record of the
+        // timer's job, from when it was due (or scheduled, if later) to when the scheduler enqueued it. The end-to-end time
+        // of the case would also count the start, both jobs and the test's polling, which a busy machine stretches.
+        var lagMs = await _runtime.ScalarAsync(
+            """
+            SELECT (extract(epoch FROM e.createdat - greatest(t.due_at, s.createdat)) * 1000)::bigint
+            FROM pf.timers t
+            JOIN hangfire.state s ON s.jobid = t.hangfire_job_id::bigint AND s.name = 'Scheduled'
+            JOIN hangfire.state e ON e.jobid = s.jobid AND e.name = 'Enqueued'
+            WHERE t.instance_id = $1
+            """,
+            started.InstanceId);
+        Assert.True(lagMs < 5000, $"Hangfire enqueued the due timer {lagMs} ms after it was due (schedule polling should be about 1 s)");
     }
 
     [Fact]

@@ -58,6 +58,44 @@ public sealed class LocalPostgresTests
     }
 
     [Fact]
+    public async Task A_port_taken_between_choosing_it_and_binding_it_is_given_up_for_another()
+    {
+        // Another process takes the port the cluster chose before the postmaster binds it (as a test process starting
+        // beside this one can): the postmaster cannot bind it, and the cluster starts on another port instead of failing.
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var choices = new List<int>();
+        var root = Path.Combine(Path.GetTempPath(), $"pf-port-{Guid.NewGuid():N}");
+        try
+        {
+            int ChoosePort()
+            {
+                using var free = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+                free.Start();
+                choices.Add(choices.Count == 0 ? taken : ((System.Net.IPEndPoint)free.LocalEndpoint).Port);
+                return choices[^1];
+            }
+
+            await using var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { RootDirectory = root, Database = "app", Durable = false }, null, ChoosePort, CancellationToken.None);
+
+            Assert.Equal(2, choices.Count);
+            Assert.Equal(choices[1], cluster.Port);
+            Assert.NotEqual(taken, cluster.Port);
+            await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+            await connection.OpenAsync();
+            Assert.Contains("Address already in use", await File.ReadAllTextAsync(Path.Combine(root, "postgres.log")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Migrations_are_idempotent_and_safe_when_two_processes_start_at_once()
     {
         var cluster = await SharedCluster.GetAsync();

@@ -27,8 +27,9 @@ public sealed partial class BlackBoxTests
             var baseAddress = await WaitForAddress(process, output);
             using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-            // The banner printed the sample sign-ins; the shipped workflows are deployed.
-            Assert.Contains("olav", output.ToString(), StringComparison.Ordinal);
+            // The banner printed the sample sign-ins (it is one write, but read line by line: the lines after the address
+            // may arrive a moment later); the shipped workflows are deployed.
+            await WaitForOutput(process, output, "olav", TimeSpan.FromSeconds(30));
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
             await SignIn(http, "dana", "dana-designs");
             var definitions = await http.GetFromJsonAsync<JsonElement>("/api/definitions");
@@ -135,6 +136,28 @@ public sealed partial class BlackBoxTests
         }
 
         throw new TimeoutException($"The server did not print its address within 180 s:\n{output}");
+    }
+
+    private static async Task WaitForOutput(Process process, StringBuilder output, string expected, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            string text;
+            lock (output)
+            {
+                text = output.ToString();
+            }
+
+            if (text.Contains(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Assert.False(process.HasExited, $"The server exited:\n{text}");
+            Assert.True(deadline.Elapsed < timeout, $"The server did not print \"{expected}\" within {timeout.TotalSeconds:0} s:\n{text}");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task StopGracefully(Process process, StringBuilder output)

@@ -1,11 +1,34 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using ProcurementFlows.Server.Identity;
 using ProcurementFlows.Server.Tests.Infrastructure;
 
 namespace ProcurementFlows.Server.Tests;
 
-public sealed class IdentityTests(ServerFactory server) : IClassFixture<ServerFactory>
+/// <summary>
+/// The server with its sign-in throttle on a clock the test moves. The throttle counts failures over a minute: on the
+/// real clock, 21 password checks on a loaded machine could take longer than that, and the first failure would leave the
+/// window before the last attempt.
+/// </summary>
+public sealed class IdentityServerFactory : ServerFactory
+{
+    /// <summary>The sign-in throttle's clock (it stands still unless a test advances it).</summary>
+    public FakeTimeProvider ThrottleClock { get; } = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton(sp => new SignInThrottle(sp.GetRequiredService<IOptions<IdentityOptions>>(), ThrottleClock)));
+    }
+}
+
+public sealed class IdentityTests(IdentityServerFactory server) : IClassFixture<IdentityServerFactory>
 {
     [Fact]
     public async Task Token_endpoint_issues_a_bearer_token_that_carries_roles_and_groups()
@@ -137,7 +160,7 @@ public sealed class IdentityTests(ServerFactory server) : IClassFixture<ServerFa
     [InlineData("https://evil.example", false)]
     [InlineData("", false)]
     public void Only_local_return_urls_are_followed(string url, bool local) =>
-        Assert.Equal(local, Identity.IdentityEndpoints.IsLocalUrl(url));
+        Assert.Equal(local, IdentityEndpoints.IsLocalUrl(url));
 
     [Fact]
     public async Task Repeated_failures_are_throttled_with_429()
@@ -152,5 +175,10 @@ public sealed class IdentityTests(ServerFactory server) : IClassFixture<ServerFa
 
         await Problems.AssertProblem(last!, HttpStatusCode.TooManyRequests);
         last!.Dispose();
+
+        // A minute later the failures have left the window: the next wrong password is a plain 401 again.
+        server.ThrottleClock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        using var later = await client.PostAsJsonAsync("/api/auth/token", new { userName = "throttled-user", password = "guess-later" });
+        await Problems.AssertProblem(later, HttpStatusCode.Unauthorized);
     }
 }

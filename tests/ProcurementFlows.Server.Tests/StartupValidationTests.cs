@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
@@ -22,43 +23,39 @@ public sealed class StartupValidationTests
         });
 
     /// <summary>
-    /// Starts the server with <paramref name="settings"/> and returns the options error that stopped it. When the app's
-    /// start fails, WebApplicationFactory can lose a race with the failing entry point, which disposes the host first
-    /// (<see cref="ObjectDisposedException"/> instead of the cause); a fresh factory is tried again then, up to three times.
+    /// Runs the server's real entry point (Program.cs) in Production with <paramref name="settings"/> as command-line
+    /// configuration and returns the options error that stopped it. Not through WebApplicationFactory: when the app's start
+    /// fails, the factory races the failing entry point, which disposes the host first (an ObjectDisposedException instead
+    /// of the cause, whenever the entry point wins). Here the cause comes out of Main itself, every time.
     /// </summary>
-    private static OptionsValidationException StartFailure(params (string Key, string? Value)[] settings)
+    private static async Task<OptionsValidationException> StartFailure(params (string Key, string? Value)[] settings)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            using var factory = Production(settings);
-            try
-            {
-                factory.CreateClient().Dispose();
-            }
-            catch (OptionsValidationException error)
-            {
-                return error;
-            }
-            catch (ObjectDisposedException) when (attempt < 3)
-            {
-                continue;
-            }
-
-            Assert.Fail("The server started although its configuration is invalid.");
-        }
+        string[] args =
+        [
+            "--environment=Production",
+            $"--contentRoot={AppContext.BaseDirectory}",
+            "--urls=http://127.0.0.1:0",
+            "--Server:PrintStartupBanner=false",
+            "--Registries:SamGov:ApiKey=test-key",
+            .. settings.Select(s => $"--{s.Key}={s.Value}"),
+        ];
+        var main = typeof(ServerAssembly).Assembly.EntryPoint!;
+        var run = Task.Run(() => main.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [args], null));
+        // A refused start returns at once; one that is not refused never returns (the server runs), which fails the test.
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
-    public void Production_without_a_signing_key_refuses_to_start()
+    public async Task Production_without_a_signing_key_refuses_to_start()
     {
-        var error = StartFailure();
+        var error = await StartFailure();
         Assert.Contains("SigningKey is required", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Production_refuses_plain_text_passwords_and_unknown_roles()
+    public async Task Production_refuses_plain_text_passwords_and_unknown_roles()
     {
-        var error = StartFailure(
+        var error = await StartFailure(
             ("Identity:Local:SigningKey", Convert.ToBase64String(new byte[32])),
             ("Identity:Local:Accounts:0:UserName", "eve"),
             ("Identity:Local:Accounts:0:Password", "plain"),
@@ -68,9 +65,9 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
-    public void Oidc_mode_requires_an_authority()
+    public async Task Oidc_mode_requires_an_authority()
     {
-        var error = StartFailure(("Identity:Mode", "Oidc"));
+        var error = await StartFailure(("Identity:Mode", "Oidc"));
         Assert.Contains("Authority", error.Message, StringComparison.Ordinal);
     }
 
@@ -98,9 +95,9 @@ public sealed class StartupValidationTests
     [InlineData("Ocds:OcidPrefix", "OCDS-ABC", "OcidPrefix 'OCDS-ABC' is not an ocid prefix")]
     [InlineData("Ocds:PackageBaseUri", "ocds/packages/", "PackageBaseUri must be absolute")]
     [InlineData("Ocds:Publisher:Scheme", "", "Publisher and Buyer need a name, a scheme and an id")]
-    public void Invalid_ocds_options_refuse_to_start_with_a_clear_message(string key, string value, string message)
+    public async Task Invalid_ocds_options_refuse_to_start_with_a_clear_message(string key, string value, string message)
     {
-        var error = StartFailure(("Identity:Local:SigningKey", Convert.ToBase64String(new byte[32])), (key, value));
+        var error = await StartFailure(("Identity:Local:SigningKey", Convert.ToBase64String(new byte[32])), (key, value));
         Assert.Contains("Ocds: " + message, error.Message, StringComparison.Ordinal);
     }
 }

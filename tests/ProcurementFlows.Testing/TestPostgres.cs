@@ -46,7 +46,9 @@ public static class TestPostgres
         var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { RootDirectory = root, Durable = false, MaxConnections = 400 });
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            cluster.StopAsync().GetAwaiter().GetResult();
+            // Immediate: the data is thrown away, and the test runner kills a test host that takes more than about 100 ms
+            // to exit; a fast shutdown's checkpoint on a loaded machine took minutes and left the cluster running.
+            cluster.StopImmediatelyAsync().GetAwaiter().GetResult();
             DeleteFolder(root);
         };
         return cluster;

@@ -23,14 +23,16 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _binDirectory;
     private readonly bool _runAsPostgresUser;
+    private readonly Func<int> _choosePort;
     private bool _startedByUs;
     private int _stopped;
 
-    private LocalPostgresCluster(LocalPostgresOptions options, ILogger logger, string binDirectory)
+    private LocalPostgresCluster(LocalPostgresOptions options, ILogger logger, string binDirectory, Func<int> choosePort)
     {
         _options = options;
         _logger = logger;
         _binDirectory = binDirectory;
+        _choosePort = choosePort;
         _runAsPostgresUser = Environment.UserName == "root";
         RootDirectory = Path.GetFullPath(options.RootDirectory);
         DataDirectory = Path.Combine(RootDirectory, "data");
@@ -69,7 +71,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
     /// <summary>Starts (creating on first use) the cluster and makes sure the application database exists.</summary>
     /// <exception cref="LocalPostgresException">Binaries missing, or the cluster failed to start.</exception>
-    public static async Task<LocalPostgresCluster> StartAsync(LocalPostgresOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static Task<LocalPostgresCluster> StartAsync(LocalPostgresOptions options, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        StartAsync(options, logger, FindFreePort, cancellationToken);
+
+    /// <summary>As the public overload, with the choice of a free port replaceable (tests take the first choice away).</summary>
+    internal static async Task<LocalPostgresCluster> StartAsync(LocalPostgresOptions options, ILogger? logger, Func<int> choosePort, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.RootDirectory))
@@ -86,7 +92,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 "Install the Debian package 'postgresql' (apt-get install postgresql), or configure a connection string.");
         }
 
-        var cluster = new LocalPostgresCluster(options, logger ?? NullLogger.Instance, bin);
+        var cluster = new LocalPostgresCluster(options, logger ?? NullLogger.Instance, bin, choosePort);
         try
         {
             await cluster.StartCoreAsync(cancellationToken);
@@ -136,7 +142,28 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
         else
         {
-            Port = FindFreePort();
+            await StartServerAsync(cancellationToken);
+            _startedByUs = true;
+            _logger.LogInformation("Started a local PostgreSQL cluster in {DataDirectory} on 127.0.0.1:{Port}", DataDirectory, Port);
+        }
+
+        await WaitUntilReadyAsync(cancellationToken);
+        await EnsureDatabaseAsync(_options.Database, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the postmaster on a free loopback port. A port found free is released before the postmaster binds it (it
+    /// cannot be handed over), so another process (a test process starting beside this one, any outgoing connection) can
+    /// take it in between; the postmaster then exits with "Address already in use", and another port is chosen.
+    /// </summary>
+    private async Task StartServerAsync(CancellationToken cancellationToken)
+    {
+        const int Attempts = 5;
+        var log = Path.Combine(RootDirectory, "postgres.log");
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = _choosePort();
+            var logLength = File.Exists(log) ? new FileInfo(log).Length : 0;
             var settings = string.Join(' ', new[]
             {
                 $"-p {Port}",
@@ -145,16 +172,33 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 $"-c max_connections={_options.MaxConnections}",
                 "-c shared_buffers=128MB",
             }.Concat(_options.Durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]));
-            await RunToolAsync(
-                "pg_ctl",
-                ["start", "-D", DataDirectory, "-l", Path.Combine(RootDirectory, "postgres.log"), "-w", "-t", ((int)_options.StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o", settings],
-                cancellationToken);
-            _startedByUs = true;
-            _logger.LogInformation("Started a local PostgreSQL cluster in {DataDirectory} on 127.0.0.1:{Port}", DataDirectory, Port);
+            try
+            {
+                await RunToolAsync(
+                    "pg_ctl",
+                    ["start", "-D", DataDirectory, "-l", log, "-w", "-t", ((int)_options.StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o", settings],
+                    cancellationToken);
+                return;
+            }
+            catch (LocalPostgresException) when (attempt < Attempts && PortWasTaken(log, logLength))
+            {
+                _logger.LogWarning("Port {Port} was taken before the local PostgreSQL could bind it; starting on another port", Port);
+            }
+        }
+    }
+
+    /// <summary>Whether the server log written since <paramref name="from"/> says the port could not be bound.</summary>
+    private static bool PortWasTaken(string log, long from)
+    {
+        if (!File.Exists(log))
+        {
+            return false;
         }
 
-        await WaitUntilReadyAsync(cancellationToken);
-        await EnsureDatabaseAsync(_options.Database, cancellationToken);
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(Math.Min(from, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Contains("Address already in use", StringComparison.Ordinal);
     }
 
     private async Task InitializeAsync(string passwordFile, CancellationToken cancellationToken)
@@ -344,7 +388,16 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     /// <summary>Stops the cluster if this object started it (fast shutdown).</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopAsync("fast", cancellationToken);
+
+    /// <summary>
+    /// Stops the cluster if this object started it, at once: PostgreSQL's immediate shutdown, without the shutdown
+    /// checkpoint (a loaded machine can take minutes to write it), so the next start runs crash recovery. For a
+    /// throw-away cluster whose folder is deleted next, such as a test process's.
+    /// </summary>
+    public Task StopImmediatelyAsync(CancellationToken cancellationToken = default) => StopAsync("immediate", cancellationToken);
+
+    private async Task StopAsync(string mode, CancellationToken cancellationToken)
     {
         if (!_startedByUs || Interlocked.Exchange(ref _stopped, 1) == 1)
         {
@@ -352,8 +405,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
-        await RunToolAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", "fast", "-w"], cancellationToken);
-        _logger.LogInformation("Stopped the local PostgreSQL cluster in {DataDirectory}", DataDirectory);
+        await RunToolAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", mode, "-w"], cancellationToken);
+        _logger.LogInformation("Stopped the local PostgreSQL cluster in {DataDirectory} ({Mode} shutdown)", DataDirectory, mode);
     }
 
     /// <inheritdoc />

@@ -6,14 +6,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ProcurementFlows.RegistrySandbox;
 using ProcurementFlows.Server;
+using ProcurementFlows.Testing;
 
 namespace ProcurementFlows.Browser.Tests.Infrastructure;
 
 /// <summary>
-/// The real server on a loopback Kestrel port, in the Development environment (sample accounts), with its own
-/// private PostgreSQL cluster (the runtime's local cluster under .data/browser-tests, a fresh database per run),
-/// the shipped workflows deployed at start-up, the offline registry sandbox behind the vetting service tasks, and the
-/// workbench built into its output.
+/// The real server on a loopback Kestrel port, in the Development environment (sample accounts), with its own database
+/// in the test process's private PostgreSQL cluster (<see cref="TestPostgres"/>: never shared with another test process,
+/// so runs side by side cannot stop each other's cluster), the shipped workflows deployed at start-up, the offline
+/// registry sandbox behind the vetting service tasks, and the workbench built into its output.
 /// </summary>
 public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAsyncLifetime
 {
@@ -28,7 +29,7 @@ public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAs
         ["siri"] = "siri-supervises",
     };
 
-    private readonly string database = $"browser_{Guid.NewGuid():N}"[..24];
+    private string? connectionString;
 
     /// <summary>Creates the factory; the server listens on a free loopback port.</summary>
     public WorkbenchServer() => UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
@@ -43,6 +44,7 @@ public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAs
     {
         // The registry sandbox runs beside the server (its own loopback port), so the shipped vetting service tasks call it.
         sandbox = await SandboxHost.StartAsync();
+        connectionString = await TestPostgres.CreateDatabaseAsync("browser");
         StartServer();
         using var client = CreateClient();
         BaseAddress = client.BaseAddress!;
@@ -65,9 +67,7 @@ public sealed class WorkbenchServer : WebApplicationFactory<ServerAssembly>, IAs
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Server:PrintStartupBanner", "false");
-        builder.UseSetting("ProcurementFlows:Runtime:LocalPostgresDirectory", Path.Combine(Repository.Root, ".data", "browser-tests", "postgres"));
-        builder.UseSetting("ProcurementFlows:Runtime:LocalPostgresDatabase", database);
-        builder.UseSetting("ProcurementFlows:Runtime:LocalPostgresDurable", "false");
+        builder.UseSetting("ProcurementFlows:Runtime:ConnectionString", connectionString);
         builder.UseSetting("ProcurementFlows:Runtime:WorkflowsDirectory", Path.Combine(Repository.Root, "workflows"));
         builder.UseSetting("ProcurementFlows:Runtime:SweepInterval", "00:00:01");
         // The server's own embedded sandbox would be a second web host inside WebApplicationFactory's start-up (which
