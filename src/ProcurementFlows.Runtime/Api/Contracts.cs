@@ -200,7 +200,7 @@ public sealed record InboxQuery
     public int Limit { get; init; } = 50;
     /// <summary>
     /// Seek paging (only with <see cref="TaskSort.Created"/>): only tasks after this task in the page order, so the next page
-    /// is the last item's id instead of a growing <see cref="Offset"/>, at the same cost on every page. The task may since
+    /// is the last item's id instead of a growing <see cref="Offset"/>, so deep pages do not read and skip every row before them. The task may since
     /// have been completed (task rows are kept); an unknown id matches nothing. The total then counts the tasks after it.
     /// </summary>
     public string? AfterTaskId { get; init; }

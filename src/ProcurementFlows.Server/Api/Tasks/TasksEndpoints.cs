@@ -45,7 +45,7 @@ public static class TasksEndpoints
         var group = endpoints.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Officer);
         group.MapGet("", Inbox)
             .WithName("QueryTasks")
-            .WithSummary("Inbox: scope all|mine|myGroups|claimable|everyone (supervisors); filter by process, activity, group, due, overdue, escalated; q = free text (task name, process key or name, business key, case title caseTitle|title|requirementTitle; case-insensitive); sort; page by offset or, with sort=created, by after=<last task id> (same cost on every page). total counts up to 1,000 tasks past the page; beyond that it is a lower bound and totalExact is false.")
+            .WithSummary("Inbox: scope all|mine|myGroups|claimable|everyone (supervisors); filter by process, activity, group, due, overdue, escalated; q = free text (task name, process key or name, business key, case title caseTitle|title|requirementTitle; case-insensitive); sort; page by offset or, with sort=created, by after=<last task id> (cheaper than a deep offset). total counts up to 1,000 tasks past the page; beyond that it is a lower bound and totalExact is false.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/{id}", Get)
