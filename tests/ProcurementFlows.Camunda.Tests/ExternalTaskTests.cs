@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using ProcurementFlows.Camunda.Tests.Infrastructure;
+using ProcurementFlows.Runtime;
 
 namespace ProcurementFlows.Camunda.Tests;
 
@@ -110,9 +113,32 @@ public sealed class ExternalTaskTests(CamundaServer server)
     [Fact]
     public async Task Long_polling_returns_as_soon_as_a_task_appears()
     {
+        // The runtime's long-poll gauge of this server says when the request has found nothing and is waiting.
+        var meters = server.Services.GetRequiredService<IMeterFactory>();
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == RuntimeMetrics.MeterName && instrument.Name == RuntimeMetrics.ExternalTaskLongPolls && instrument.Meter.Scope == meters)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, delta, _, _) =>
+        {
+            if (delta > 0)
+            {
+                waiting.TrySetResult();
+            }
+        });
+        listener.Start();
+
         using var erp = server.Client("erp");
         var fetch = Http.Post(erp, "external-task/fetchAndLock", Fetch("w1", "ext-poll-topic", wait: 20_000));
-        await Task.Delay(300);
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(fetch.IsCompleted, "the fetch returned before any task existed");
         await StartCheck("ext_poll", "ext-poll-topic", "late");
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var locked = (await fetch)!.AsArray();

@@ -36,6 +36,9 @@ public static class RuntimeMetrics
 
     /// <summary>Histogram, seconds: one command from the start of its transaction to after its commit, retries included (tags <c>command</c>, <c>outcome</c>).</summary>
     public const string CommandDuration = "procurementflows.command.duration";
+
+    /// <summary>Up-down counter: fetch-and-lock requests (Camunda external-task workers) waiting for work right now.</summary>
+    public const string ExternalTaskLongPolls = "procurementflows.external_tasks.long_polls";
 }
 
 /// <summary>The instruments, created from the host's <see cref="IMeterFactory"/>.</summary>
@@ -49,6 +52,7 @@ internal sealed class RuntimeInstruments
     private readonly Counter<long> _jobsRun;
     private readonly Counter<long> _jobsFailed;
     private readonly Histogram<double> _duration;
+    private readonly UpDownCounter<long> _longPolls;
 
     public RuntimeInstruments(IMeterFactory meters)
     {
@@ -61,6 +65,7 @@ internal sealed class RuntimeInstruments
         _jobsRun = meter.CreateCounter<long>(RuntimeMetrics.ServiceJobsRun, "{job}", "Service-task handler runs.");
         _jobsFailed = meter.CreateCounter<long>(RuntimeMetrics.ServiceJobsFailed, "{job}", "Service-task handler runs that failed.");
         _duration = meter.CreateHistogram<double>(RuntimeMetrics.CommandDuration, "s", "Duration of one command, transaction and retries included.");
+        _longPolls = meter.CreateUpDownCounter<long>(RuntimeMetrics.ExternalTaskLongPolls, "{request}", "Fetch-and-lock requests waiting for work.");
     }
 
     /// <summary>Records what a committed unit of work did.</summary>
@@ -106,4 +111,7 @@ internal sealed class RuntimeInstruments
             _jobsFailed.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("retryable", retry));
         }
     }
+
+    /// <summary>A fetch-and-lock request found nothing and waits (+1), or stopped waiting (-1).</summary>
+    public void LongPollWaiting(bool waiting) => _longPolls.Add(waiting ? 1 : -1);
 }

@@ -18,7 +18,8 @@ internal sealed class ExternalTaskService(
     CommandProcessor processor,
     ServiceTaskHandlerRegistry handlers,
     TimeProvider clock,
-    ExternalTaskOptions options) : IExternalTaskService
+    ExternalTaskOptions options,
+    RuntimeInstruments instruments) : IExternalTaskService
 {
     private const string InfoColumns = """
         j.id, j.topic, j.instance_id, i.definition_key, i.definition_version, i.business_key, j.activity_id, j.status,
@@ -34,21 +35,38 @@ internal sealed class ExternalTaskService(
         ArgumentNullException.ThrowIfNull(request);
         var deadline = clock.GetUtcNow() + wait;
         var delay = options.MinPollInterval;
-        while (true)
+        var waiting = false;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var signal = Volatile.Read(ref _workSignal).Task;
-            var locked = await TryFetchAndLockAsync(request, cancellationToken);
-            var remaining = deadline - clock.GetUtcNow();
-            if (locked.Count > 0 || remaining <= TimeSpan.Zero)
+            while (true)
             {
-                return locked;
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                var signal = Volatile.Read(ref _workSignal).Task;
+                var locked = await TryFetchAndLockAsync(request, cancellationToken);
+                var remaining = deadline - clock.GetUtcNow();
+                if (locked.Count > 0 || remaining <= TimeSpan.Zero)
+                {
+                    return locked;
+                }
 
-            var pause = delay < remaining ? delay : remaining;
-            await Task.WhenAny(signal, Task.Delay(pause, clock, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxPollInterval.Ticks));
+                if (!waiting)
+                {
+                    waiting = true;
+                    instruments.LongPollWaiting(true);
+                }
+
+                var pause = delay < remaining ? delay : remaining;
+                await Task.WhenAny(signal, Task.Delay(pause, clock, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxPollInterval.Ticks));
+            }
+        }
+        finally
+        {
+            if (waiting)
+            {
+                instruments.LongPollWaiting(false);
+            }
         }
     }
 
